@@ -1,0 +1,77 @@
+"""truce: ceasefire agreements as state machines whose transitions are guarded by obligations.
+
+>>> import truce
+>>> "gaza-2025" in truce.agreements()
+True
+"""
+
+from truce.agreement import Agreement, FactDef, Phase, Transition
+from truce.blockers import Blocker, Blockers
+from truce.ceasefire import Ceasefire, Snapshot
+from truce.errors import (
+    DateError,
+    DefinitionError,
+    EventError,
+    IllegalTransition,
+    LoadError,
+    Problem,
+    TransitionBlocked,
+    TransitionError,
+    TruceError,
+    UnknownName,
+)
+from truce.events import Event, EventKind, Precision
+from truce.guards import Truth, Verdict, evaluate, parse_guard
+from truce.ledger import PhaseChange
+from truce.loading import agreements, dump_agreement, load, load_agreement, load_events, read_agreement
+from truce.obligations import Due, Measure, Obligation, ObligationKind
+from truce.parties import Party, PartyKind
+from truce.sources import Source
+from truce.status import ObligationState, ObligationStatus
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Agreement",
+    "Blocker",
+    "Blockers",
+    "Ceasefire",
+    "DateError",
+    "DefinitionError",
+    "Due",
+    "Event",
+    "EventError",
+    "EventKind",
+    "FactDef",
+    "IllegalTransition",
+    "LoadError",
+    "Measure",
+    "Obligation",
+    "ObligationKind",
+    "ObligationState",
+    "ObligationStatus",
+    "Party",
+    "PartyKind",
+    "Phase",
+    "PhaseChange",
+    "Precision",
+    "Problem",
+    "Snapshot",
+    "Source",
+    "Transition",
+    "TransitionBlocked",
+    "TransitionError",
+    "TruceError",
+    "Truth",
+    "UnknownName",
+    "Verdict",
+    "__version__",
+    "agreements",
+    "dump_agreement",
+    "evaluate",
+    "load",
+    "load_agreement",
+    "load_events",
+    "parse_guard",
+    "read_agreement",
+]

@@ -1,0 +1,29 @@
+"""The one rule for ids: they are written bare inside guard expressions, so they must be identifiers."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Any
+
+_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
+_RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "None"})
+
+
+def is_id(name: object) -> bool:
+    """True if ``name`` can be an id: an identifier of at most 100 characters, not a keyword."""
+    return (
+        isinstance(name, str)
+        and bool(_ID.match(name))
+        and not keyword.iskeyword(name)
+        and name not in _RESERVED
+    )
+
+
+def check_id(_instance: Any, attribute: Any, value: object) -> None:
+    """attrs validator: ``value`` must be an id (see :func:`is_id`)."""
+    if not is_id(value):
+        raise ValueError(
+            f"{attribute.name}: {value!r} is not a valid id "
+            "(letters, digits and _, not starting with a digit, not a keyword)"
+        )

@@ -1,0 +1,107 @@
+"""Safe YAML reading with limits, keeping line numbers for error messages.
+
+Only PyYAML's safe loader is used (no tags that build Python objects). On top of it:
+a size limit, a nesting limit and an alias limit (so "billion laughs" files fail fast),
+and mappings/lists that remember the line they started on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from truce.errors import LoadError, Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 50
+MAX_ALIASES = 100
+
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+class LineDict(dict[str, Any]):
+    """A mapping from a file, remembering its first line (1-based) for error messages."""
+
+    line: int | None = None
+
+
+class LineList(list[Any]):
+    """A list from a file, remembering its first line (1-based)."""
+
+    line: int | None = None
+
+
+def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader]:
+    class Loader(_Base):  # type: ignore[misc, valid-type]
+        aliases = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                Loader.aliases += 1
+                if Loader.aliases > max_aliases:
+                    raise LoadError([Problem(f"more than {max_aliases} YAML aliases", path=path)])
+            depth = getattr(self, "_truce_depth", 0)
+            if depth > max_depth:
+                mark = self.peek_event().start_mark
+                raise LoadError([Problem(f"nested deeper than {max_depth} levels", path=path, line=mark.line + 1)])
+            self._truce_depth = depth + 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._truce_depth = depth
+
+    def construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+        data = LineDict()
+        data.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise LoadError([Problem("mapping keys must be plain text", path=path, line=key_node.start_mark.line + 1)])
+            if key in data:
+                raise LoadError([Problem(f"duplicate key {key!r}", path=path, line=key_node.start_mark.line + 1)])
+            data[key] = loader.construct_object(value_node, deep=True)
+        return data
+
+    def construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
+        data = LineList(loader.construct_object(child, deep=True) for child in node.value)
+        data.line = node.start_mark.line + 1
+        return data
+
+    Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    Loader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
+    return Loader
+
+
+def read_yaml(
+    text: str | bytes,
+    *,
+    path: str,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    max_aliases: int = MAX_ALIASES,
+) -> Any:
+    """Parse one YAML document safely; every failure is a :class:`LoadError` naming ``path``."""
+    size = len(text)
+    if size > max_bytes:
+        raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=path)])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path)]) from None
+    if "\x00" in text:
+        raise LoadError([Problem("binary data (NUL byte) in a text file", path=path)])
+    loader = _loader(path, max_depth, max_aliases)(text)
+    try:
+        return loader.get_single_data()
+    except LoadError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise LoadError([Problem(f"malformed YAML: {exc.problem or exc.context}", path=path, line=line)]) from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise LoadError([Problem(f"malformed YAML: {type(exc).__name__}: {exc}", path=path)]) from None
+    finally:
+        loader.dispose()

@@ -1,0 +1,1 @@
+"""Bundled agreement definitions (``NAME.yaml``) and their event logs (``NAME.events.yaml``)."""

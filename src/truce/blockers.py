@@ -1,0 +1,221 @@
+"""Blockers: the answer to "what blocks phase two?", with who owes what, since when, on whose word.
+
+A :class:`Blockers` is built from a guard's verdict and the ledger on one day. It is
+falsy when nothing blocks, iterates over the unmet conditions, prints as a readable
+report, and turns into plain JSON-ready data with :meth:`Blockers.to_dict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from truce.agreement import Agreement
+from truce.guards import Elapsed, FactCompare, Fulfilled, StatusIs, Verdict
+from truce.sources import Source
+from truce.status import ObligationState
+
+__all__ = ["Blocker", "Blockers"]
+
+
+@attrs.frozen
+class Blocker:
+    """One condition of a guard on one day: met or not, and everything known about it.
+
+    For an obligation: the owing party, its status, since when it is owed, its deadline
+    (and the original one if extended), days overdue, measure progress. For a fact: its
+    last reported value. ``sources`` cite the obligation's text and the latest report.
+    """
+
+    condition: str
+    met: bool
+    truth: str
+    reason: str
+    obligation: str | None = None
+    text: str | None = None
+    party: str | None = None
+    party_name: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    due: dt.date | None = None
+    original_due: dt.date | None = None
+    days_overdue: int | None = None
+    progress: float | None = None
+    target: float | None = None
+    unit: str | None = None
+    disputed: bool = False
+    fact: str | None = None
+    value: object = None
+    sources: tuple[Source, ...] = ()
+
+    def line(self) -> str:
+        """The report line: mark, subject, party, status, deadline."""
+        mark = "ok" if self.met else ("?" if self.truth == "unknown" else "x")
+        subject = self.obligation or self.fact or self.condition
+        bits = [f"  {mark} {subject}"]
+        if self.obligation:
+            bits.append(self.party or "(no party)")
+        if self.obligation and self.status:
+            status = self.status
+            if self.progress is not None and self.target is not None and not self.met:
+                status += f", {_number(self.progress)} of {_number(self.target)} {self.unit or ''}".rstrip()
+            if self.met and self.since:
+                status += f" {self.since}"
+            elif self.since:
+                status += f" since {self.since}"
+            bits.append(status)
+            if self.due and not self.met:
+                due = f"due {self.due}"
+                if self.original_due and self.original_due != self.due:
+                    due += f" (originally {self.original_due})"
+                if self.days_overdue:
+                    due += f", overdue {self.days_overdue} days"
+                bits.append(due)
+            elif not self.met and self.due is None:
+                bits.append("no deadline stated")
+            if self.disputed:
+                bits.append("DISPUTED")
+        else:
+            bits.append(self.reason)
+        return "  ".join(bits)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in attrs.fields(Blocker):
+            value = getattr(self, field.name)
+            if field.name == "sources":
+                out["sources"] = [s.to_dict() for s in value]
+            elif isinstance(value, dt.date):
+                out[field.name] = value.isoformat()
+            elif isinstance(value, dt.date | str | int | float | bool) or value is None:
+                out[field.name] = value
+            else:
+                out[field.name] = str(value)
+        return out
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def describe_leaf(verdict: Verdict, agreement: Agreement, states: dict[str, ObligationState], as_of: dt.date) -> Blocker:
+    """Turn one leaf verdict into a :class:`Blocker` with everything the ledger knows."""
+    guard = verdict.guard
+    common: dict[str, Any] = {
+        "condition": guard.to_expr(),
+        "met": verdict.holds,
+        "truth": verdict.truth.value,
+        "reason": verdict.reason,
+    }
+    if isinstance(guard, Fulfilled | StatusIs):
+        state = states[guard.obligation]
+        obligation = state.obligation
+        party = agreement.party(obligation.party) if obligation.party else None
+        measure = obligation.measure
+        sources = [obligation.source]
+        if state.evidence is not None and state.evidence.source is not None:
+            sources.append(state.evidence.source)
+        return Blocker(
+            **common,
+            obligation=obligation.id,
+            text=obligation.text,
+            party=party.id if party else None,
+            party_name=party.name if party else None,
+            status=str(state.status_on(as_of)),
+            since=state.since if verdict.holds else state.active_since,
+            due=state.due,
+            original_due=state.original_due,
+            days_overdue=state.days_overdue(as_of),
+            progress=state.progress,
+            target=measure.target if measure else None,
+            unit=measure.unit if measure else None,
+            disputed=state.disputed,
+            sources=tuple(dict.fromkeys(sources)),
+        )
+    if isinstance(guard, FactCompare):
+        fact = agreement.fact(guard.fact)
+        return Blocker(
+            **common,
+            fact=fact.id,
+            text=fact.text,
+            sources=tuple(s for s in (fact.source,) if s is not None),
+        )
+    if isinstance(guard, Elapsed):
+        return Blocker(**common)
+    return Blocker(**common)
+
+
+@attrs.frozen
+class Blockers:
+    """What stands between the current phase and a target, on a given day.
+
+    Falsy when nothing blocks. Iterating gives the unmet conditions; ``met`` holds the
+    ones already satisfied, for context. ``note`` explains the no-transition cases
+    (already there). ``view`` says whose account of the facts was used.
+    """
+
+    agreement: str
+    trigger: str
+    phase: str
+    to_phase: str
+    as_of: dt.date
+    unmet: tuple[Blocker, ...]
+    met: tuple[Blocker, ...] = ()
+    guard: str = "true"
+    note: str | None = None
+    view: str = "reported facts (claims kept apart)"
+
+    def __bool__(self) -> bool:
+        return bool(self.unmet)
+
+    def __iter__(self) -> Iterator[Blocker]:
+        return iter(self.unmet)
+
+    def __len__(self) -> int:
+        return len(self.unmet)
+
+    @property
+    def obligations(self) -> list[str]:
+        """Ids of the unmet obligations, in guard order."""
+        return [b.obligation for b in self.unmet if b.obligation]
+
+    def headline(self) -> str:
+        move = f"{self.phase} -> {self.to_phase} ({self.trigger})"
+        if self.note:
+            return f"{move}: {self.note}"
+        total = len(self.unmet) + len(self.met)
+        if not self.unmet:
+            return f"{move} open as of {self.as_of}: all {total} conditions met"
+        return f"{move} blocked as of {self.as_of}: {len(self.unmet)} of {total} conditions unmet"
+
+    def __str__(self) -> str:
+        lines = [self.headline()]
+        for blocker in (*self.unmet, *self.met):
+            lines.append(blocker.line())
+            if blocker.text and not blocker.met:
+                lines.append(f"      {blocker.text}")
+            for source in blocker.sources:
+                lines.append(f"      [source: {source.cite()}]")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (str, int, float, bool, None, lists, dicts) that ``json.dumps`` accepts."""
+        return {
+            "agreement": self.agreement,
+            "trigger": self.trigger,
+            "phase": self.phase,
+            "to_phase": self.to_phase,
+            "as_of": self.as_of.isoformat(),
+            "blocked": bool(self),
+            "guard": self.guard,
+            "note": self.note,
+            "view": self.view,
+            "unmet": [b.to_dict() for b in self.unmet],
+            "met": [b.to_dict() for b in self.met],
+        }

@@ -1,0 +1,450 @@
+"""The live ceasefire: an agreement, its ledger, and a ``transitions`` machine that moves phases.
+
+Guards are wired into the machine as its ``conditions``, so a trigger fires only when
+its guard holds on the day. A blocked or illegal trigger raises and leaves phase,
+ledger and events exactly as they were: the checks happen before anything is written.
+
+Reality sometimes moves anyway. A sourced ``declared`` event moves the phase along a
+defined transition whatever its guard says, and the move is recorded as *irregular*
+with the conditions unmet at that moment: never a silent bypass.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from transitions import Machine
+
+from truce.agreement import Agreement, Transition
+from truce.blockers import Blockers, describe_leaf
+from truce.dates import DateLike, to_date
+from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
+from truce.events import Event, EventKind
+from truce.guards import AnyOf, FactValue, Verdict, evaluate
+from truce.ledger import Ledger, PhaseChange
+from truce.sources import Source
+from truce.status import ObligationState
+
+__all__ = ["Ceasefire", "Snapshot"]
+
+_DECLARED = "declared:"  # internal trigger prefix; ':' cannot occur in an id, so no clash
+
+
+class _Engine:
+    """The model object ``transitions`` drives.
+
+    It is private so the machine's generated attributes never land on user objects.
+    """
+
+    state: str
+
+
+@attrs.frozen
+class _Context:
+    """A ledger seen on one day: what guards read."""
+
+    ledger: Ledger
+    as_of: dt.date
+
+    def obligation_state(self, obligation: str) -> ObligationState:
+        return self.ledger.obligation_state(obligation)
+
+    def fact_value(self, name: str) -> FactValue | None:
+        return self.ledger.fact_value(name)
+
+    def anchor_date(self, anchor: str) -> dt.date | None:
+        return self.ledger.anchor_date(anchor)
+
+
+@attrs.frozen
+class Snapshot:
+    """Everything observable about a ceasefire at one moment, comparable with ``==``."""
+
+    phase: str
+    date: dt.date
+    events: int
+    obligations: tuple[ObligationState, ...]
+    facts: tuple[FactValue, ...]
+    history: tuple[PhaseChange, ...]
+
+
+class Ceasefire:
+    """An agreement being lived: its phase, its obligations' statuses, and its record.
+
+    Build one with :func:`truce.load` or ``Ceasefire(agreement, events)``. It always has
+    an as-of date: the day of its last event unless asked for another with
+    :meth:`as_of`.
+    """
+
+    def __init__(self, agreement: Agreement, events: Iterable[Event] = (), *, as_of: DateLike | None = None) -> None:
+        self._agreement = agreement
+        self._ledger = Ledger.start(agreement)
+        self._events: list[Event] = []
+        self._dates: list[dt.date] = []
+        self._as_of: dt.date | None = None
+        self._verdicts: dict[int, Verdict] = {}
+        self._on: dt.date = agreement.in_force
+        self._engine = _Engine()
+        self._machine = Machine(
+            model=self._engine,
+            states=agreement.phase_ids,
+            initial=agreement.initial,
+            transitions=self._machine_transitions(),
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+        for event in events:
+            self.record(event)
+        if as_of is not None:
+            self._as_of = self._check_date(as_of, "as_of")
+
+    def _machine_transitions(self) -> list[dict[str, Any]]:
+        wired: list[dict[str, Any]] = []
+        for index, transition in enumerate(self._agreement.transitions):
+            source = list(transition.from_phases)
+            wired.append(
+                {
+                    "trigger": transition.trigger,
+                    "source": source,
+                    "dest": transition.to_phase,
+                    "conditions": [lambda index=index: self._guard_holds(index)],
+                }
+            )
+            wired.append({"trigger": f"{_DECLARED}{index}", "source": source, "dest": transition.to_phase})
+        return wired
+
+    def _guard_holds(self, index: int) -> bool:
+        """The machine's condition for transition ``index``: evaluate its guard on the event's day."""
+        verdict = evaluate(self._agreement.transitions[index].guard, _Context(self._ledger, self._on))
+        self._verdicts[index] = verdict
+        return verdict.holds
+
+    # --- what it is ----------------------------------------------------------------
+
+    @property
+    def agreement(self) -> Agreement:
+        return self._agreement
+
+    @property
+    def phase(self) -> str:
+        """The current phase id."""
+        return self._engine.state
+
+    @property
+    def phases(self) -> list[str]:
+        """Every phase id of the agreement, in definition order."""
+        return self._agreement.phase_ids
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event recorded so far, in order."""
+        return tuple(self._events)
+
+    @property
+    def date(self) -> dt.date:
+        """The as-of date: what this ceasefire's answers are true on."""
+        if self._as_of is not None:
+            return self._as_of
+        return self._dates[-1] if self._dates else self._agreement.in_force
+
+    @property
+    def data_through(self) -> dt.date | None:
+        """The date of the last recorded event (None with no events)."""
+        return self._dates[-1] if self._dates else None
+
+    @property
+    def beyond_data(self) -> bool:
+        """True when the as-of date is later than the last event: answers may be stale."""
+        last = self.data_through
+        return last is None or self.date > last
+
+    @property
+    def facts(self) -> dict[str, FactValue]:
+        return dict(self._ledger.facts)
+
+    @property
+    def incidents(self) -> tuple[Event, ...]:
+        return tuple(self._ledger.incidents)
+
+    def triggers(self) -> list[str]:
+        """Triggers defined from the current phase (whether or not their guards hold)."""
+        return list(dict.fromkeys(t.trigger for t in self._agreement.transitions_from(self.phase)))
+
+    def status(self, obligation: str) -> ObligationState:
+        """The state of one obligation (raises :class:`~truce.UnknownName` for a typo)."""
+        return self._ledger.obligation_state(obligation)
+
+    def obligations(self) -> list[ObligationState]:
+        """Every obligation's state, in definition order."""
+        return [self._ledger.states[o.id] for o in self._agreement.obligations]
+
+    def history(self) -> tuple[PhaseChange, ...]:
+        """The phase record from entry into force, irregular moves flagged."""
+        return tuple(self._ledger.phase_log)
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            self.phase,
+            self.date,
+            len(self._events),
+            tuple(self.obligations()),
+            tuple(sorted(self._ledger.facts.values(), key=lambda f: f.name)),
+            self.history(),
+        )
+
+    # --- time ------------------------------------------------------------------------
+
+    def _check_date(self, value: DateLike, field: str) -> dt.date:
+        try:
+            day = to_date(value, field=field)
+        except ValueError as exc:
+            raise DateError(str(exc)) from None
+        start = self._agreement.agreed or self._agreement.in_force
+        if day < start:
+            raise DateError(f"{field}: {day} is before {self._agreement.id} existed ({start})")
+        return day
+
+    def as_of(self, date: DateLike) -> Ceasefire:
+        """The ceasefire as it stood at the end of ``date`` (a new object; this one is untouched).
+
+        A date after the last event is allowed; :attr:`beyond_data` then says so.
+        """
+        day = self._check_date(date, "as_of")
+        upto = bisect.bisect_right(self._dates, day)
+        return Ceasefire(self._agreement, self._events[:upto], as_of=day)
+
+    # --- recording -------------------------------------------------------------------
+
+    def record(self, event: Event) -> None:
+        """Fold one event into the ceasefire; on any error nothing is changed.
+
+        Events must come in date order. A ``transition`` event fires its trigger through
+        the machine (and is refused if the guard does not hold); a ``declared`` event
+        moves the phase anyway and marks the move irregular.
+        """
+        if not isinstance(event, Event):
+            raise EventError([Problem(f"expected an Event, got {type(event).__name__}")])
+        problems = self._event_problems(event)
+        if problems:
+            raise EventError(problems)
+        if event.kind is EventKind.TRANSITION:
+            assert event.trigger is not None
+            self._fire(event.trigger, event)
+        elif event.kind is EventKind.DECLARED:
+            self._declare(event)
+        else:
+            self._ledger.apply(event)
+        self._events.append(event)
+        self._dates.append(event.date)
+        if self._as_of is not None and event.date > self._as_of:
+            self._as_of = event.date
+
+    def _event_problems(self, event: Event) -> list[Problem]:
+        agreement = self._agreement
+        problems = []
+        where = f"event {event.date} {event.kind}"
+        start = agreement.agreed or agreement.in_force
+        if event.date < start:
+            problems.append(Problem(f"dated before the agreement ({start})", field=f"{where}.date"))
+        last = self.data_through
+        if last is not None and event.date < last:
+            problems.append(Problem(f"out of order: earlier than the last event ({last})", field=f"{where}.date"))
+        checks = (
+            ("obligation", agreement.has_obligation),
+            ("fact", agreement.has_fact),
+            ("party", agreement.has_party),
+            ("to", agreement.has_phase),
+        )
+        for name, known in checks:
+            value = getattr(event, name)
+            if value is not None and not known(value):
+                problems.append(Problem(f"unknown {'phase' if name == 'to' else name} {value!r}", field=f"{where}.{name}"))
+        if event.trigger is not None and event.trigger not in agreement.triggers:
+            problems.append(Problem(f"unknown trigger {event.trigger!r}", field=f"{where}.trigger"))
+        if event.kind is EventKind.PROGRESS and event.obligation and agreement.has_obligation(event.obligation):
+            if agreement.obligation(event.obligation).measure is None:
+                problems.append(Problem("progress on an obligation that has no measure", field=f"{where}.obligation"))
+        return problems
+
+    def _routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
+        return [
+            (i, t)
+            for i, t in enumerate(self._agreement.transitions)
+            if self.phase in t.from_phases and (trigger is None or t.trigger == trigger) and (to is None or t.to_phase == to)
+        ]
+
+    def _fire(self, trigger: str, event: Event) -> None:
+        routes = self._routes(trigger)
+        if not routes:
+            raise self._illegal(trigger)
+        before = self.phase
+        self._on = event.date
+        self._verdicts.clear()
+        if not self._engine.trigger(trigger):  # type: ignore[attr-defined]
+            raise TransitionBlocked(self._blockers(trigger, routes, event.date))
+        self._ledger.enter_phase(PhaseChange(event.date, before, self.phase, trigger, event=event))
+
+    def _declare(self, event: Event) -> None:
+        routes = self._routes(event.trigger, event.to)
+        if not routes:
+            wanted = event.trigger or f"a move to {event.to}"
+            raise EventError(
+                [
+                    Problem(
+                        f"declared {wanted}, but the agreement defines no such transition from {self.phase!r}; "
+                        "model the move in the definition first",
+                        field=f"event {event.date} declared",
+                    )
+                ]
+            )
+        index, transition = routes[0]
+        verdict = evaluate(transition.guard, _Context(self._ledger, event.date))
+        before = self.phase
+        self._engine.trigger(f"{_DECLARED}{index}")  # type: ignore[attr-defined]
+        self._ledger.enter_phase(
+            PhaseChange(
+                event.date,
+                before,
+                self.phase,
+                transition.trigger,
+                irregular=not verdict.holds,
+                unmet=verdict.unmet(),
+                event=event,
+            )
+        )
+
+    def advance(
+        self,
+        trigger: str,
+        *,
+        on: DateLike | None = None,
+        source: Source | None = None,
+        reported_by: str | None = None,
+        text: str | None = None,
+    ) -> str:
+        """Fire ``trigger`` on the as-of date (or ``on``) and return the new phase.
+
+        Raises :class:`~truce.IllegalTransition` when no such trigger leaves the current
+        phase and :class:`~truce.TransitionBlocked` when its guard does not hold; either
+        way the ceasefire is unchanged. The move is recorded as a ``transition`` event,
+        so :meth:`as_of` replays it.
+        """
+        if trigger not in self._agreement.triggers:
+            raise UnknownName("trigger", trigger, self._agreement.triggers)
+        if not self._routes(trigger):
+            raise self._illegal(trigger)
+        day = self._check_date(on, "on") if on is not None else self.date
+        self.record(Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text))
+        return self.phase
+
+    def _illegal(self, trigger: str) -> IllegalTransition:
+        leaves = sorted({p for t in self._agreement.transitions if t.trigger == trigger for p in t.from_phases})
+        here = ", ".join(self.triggers()) or "none: it is terminal"
+        return IllegalTransition(
+            f"{trigger} cannot fire from {self.phase!r} (it leaves {', '.join(leaves) or 'no phase'}); "
+            f"triggers from {self.phase!r}: {here}",
+            trigger=trigger,
+            phase=self.phase,
+        )
+
+    # --- questions -------------------------------------------------------------------
+
+    def blockers(self, target: str, *, as_of: DateLike | None = None) -> Blockers:
+        """What blocks ``target`` (a trigger or a destination phase) on the as-of date.
+
+        Falsy when nothing blocks. Raises :class:`~truce.UnknownName` for a name the
+        agreement does not define and :class:`~truce.IllegalTransition` when no
+        transition leads there from the current phase.
+        """
+        if as_of is not None:
+            return self.as_of(as_of).blockers(target)
+        agreement = self._agreement
+        if target in agreement.triggers:
+            routes = self._routes(trigger=target)
+            if not routes:
+                raise self._illegal(target)
+            return self._blockers(target, routes, self.date)
+        if agreement.has_phase(target):
+            if target == self.phase:
+                return Blockers(
+                    agreement.id, "-", self.phase, target, self.date, (), note=f"already in {target} (since {self._entered(target)})"
+                )
+            routes = self._routes(to=target)
+            if not routes:
+                reachable = ", ".join(sorted({t.to_phase for _, t in self._routes()})) or "none"
+                raise IllegalTransition(
+                    f"no transition leads from {self.phase!r} to {target!r}; from here: {reachable}",
+                    trigger=target,
+                    phase=self.phase,
+                )
+            return self._blockers(routes[0][1].trigger, routes, self.date)
+        raise UnknownName("trigger or phase", target, [*agreement.triggers, *agreement.phase_ids])
+
+    def _entered(self, phase: str) -> dt.date | None:
+        return next((c.date for c in reversed(self._ledger.phase_log) if c.to_phase == phase), None)
+
+    def _blockers(self, trigger: str, routes: list[tuple[int, Transition]], day: dt.date) -> Blockers:
+        guards = [t.guard for _, t in routes]
+        guard = guards[0] if len(guards) == 1 else AnyOf(tuple(guards))
+        verdict = evaluate(guard, _Context(self._ledger, day))
+        states = self._ledger.states
+
+        def unique(leaves: tuple[Verdict, ...]) -> tuple[Any, ...]:
+            seen: dict[str, Any] = {}
+            for leaf in leaves:
+                seen.setdefault(leaf.guard.to_expr(), describe_leaf(leaf, self._agreement, states, day))
+            return tuple(seen.values())
+
+        return Blockers(
+            self._agreement.id,
+            trigger,
+            self.phase,
+            routes[0][1].to_phase,
+            day,
+            unique(verdict.unmet()),
+            unique(verdict.met()),
+            guard=guard.to_expr(),
+        )
+
+    def can(self, target: str) -> bool:
+        """True if ``target`` (trigger or phase) could fire now: a route exists and its guard holds."""
+        try:
+            found = self.blockers(target)
+        except IllegalTransition:
+            return False
+        return not found and found.note is None
+
+    # --- presentation ----------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        through = self.data_through
+        data = f"data through {through}" if through else "no events"
+        flag = ", beyond the data" if self.beyond_data and through else ""
+        return f"<Ceasefire {self._agreement.id}: {self.phase} as of {self.date} ({data}{flag})>"
+
+    def summary(self) -> str:
+        """A plain-text status report: phase, how it got there, every obligation."""
+        a = self._agreement
+        lines = [f"{a.id}: {a.title}", repr(self)]
+        for change in self.history():
+            lines.append(f"  {change.describe()}")
+        lines.append("obligations:")
+        for state in self.obligations():
+            o = state.obligation
+            status = str(state.status_on(self.date))
+            detail = []
+            if o.measure and state.progress is not None and status != "fulfilled":
+                detail.append(f"{state.progress:g} of {o.measure.target:g} {o.measure.unit}")
+            if state.due and status not in ("fulfilled", "waived"):
+                detail.append(f"due {state.due}")
+            overdue = state.days_overdue(self.date)
+            if overdue:
+                detail.append(f"overdue {overdue} days")
+            if state.disputed:
+                detail.append("DISPUTED")
+            lines.append(f"  {status:<9} {o.id}  [{o.party or '-'}]  {'; '.join(detail)}".rstrip())
+        return "\n".join(lines)

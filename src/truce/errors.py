@@ -1,0 +1,176 @@
+"""Every error truce raises, in one hierarchy, so callers can catch ``TruceError``.
+
+Definition-time problems (a bad agreement file) are kept apart from run-time ones
+(a trigger whose guard does not hold), as python-statemachine does::
+
+    TruceError
+    ├── DefinitionError        an agreement that cannot exist (also ValueError)
+    ├── LoadError              a file or bundled name that cannot be read (also ValueError)
+    ├── EventError             an event that cannot be recorded (also ValueError)
+    ├── DateError              a date outside the agreement's life (also ValueError)
+    ├── UnknownName            a name that is not defined (also KeyError)
+    └── TransitionError        a trigger that cannot fire now
+        ├── IllegalTransition  no such trigger from the current phase
+        └── TransitionBlocked  the trigger exists but its guard does not hold
+
+Errors keep structured attributes (``.problems``, ``.path``, ``.field``, ``.trigger``,
+``.phase``, ``.blockers``) and build their message from them, so code can inspect
+what a person reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from truce.blockers import Blockers
+
+__all__ = [
+    "DateError",
+    "DefinitionError",
+    "EventError",
+    "IllegalTransition",
+    "LoadError",
+    "Problem",
+    "TransitionBlocked",
+    "TransitionError",
+    "TruceError",
+    "UnknownName",
+]
+
+
+class TruceError(Exception):
+    """Root of every error truce raises on purpose."""
+
+
+class Problem:
+    """One thing wrong with an input: where (file, line, field) and what.
+
+    Several problems are gathered into one error so that a file with five bad
+    references is fixed in one pass, not five.
+    """
+
+    __slots__ = ("field", "line", "message", "path")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.field = field
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = []
+        if self.path:
+            where.append(self.path + (f":{self.line}" if self.line else ""))
+        elif self.line:
+            where.append(f"line {self.line}")
+        if self.field:
+            where.append(self.field)
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class _ProblemsError(TruceError, ValueError):
+    """An input error that lists every problem found, not only the first."""
+
+    what = "invalid input"
+
+    def __init__(self, problems: Iterable[Problem | str], *, path: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem(p, path=path) for p in problems
+        )
+        self.path = path or next((p.path for p in self.problems if p.path), None)
+        first = self.problems[0] if self.problems else None
+        self.field = first.field if first else None
+        self.line = first.line if first else None
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems ({self.what}):"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,), {"path": self.path})
+
+
+class DefinitionError(_ProblemsError):
+    """The agreement definition is invalid: duplicate ids, unknown references, bad guards."""
+
+    what = "invalid agreement definition"
+
+
+class LoadError(_ProblemsError):
+    """A file or bundled name cannot be read: malformed YAML/JSON, unknown name, unsafe path."""
+
+    what = "cannot load"
+
+
+class EventError(_ProblemsError):
+    """An event cannot be recorded: unknown names, wrong order, missing fields."""
+
+    what = "invalid event"
+
+
+class DateError(TruceError, ValueError):
+    """A date truce cannot answer for: before the agreement existed, or not a date at all."""
+
+
+class UnknownName(TruceError, KeyError):
+    """A phase, trigger, party, obligation or fact that the agreement does not define."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str] = ()) -> None:
+        self.kind = kind
+        self.name = name
+        self.known = tuple(sorted(known))
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        msg = f"unknown {self.kind} {self.name!r}"
+        if self.known:
+            msg += f"; known: {', '.join(self.known)}"
+        return msg
+
+
+class TransitionError(TruceError):
+    """A trigger cannot fire in the current phase; the ceasefire is left exactly as it was."""
+
+    def __init__(self, message: str, *, trigger: str, phase: str) -> None:
+        self.trigger = trigger
+        self.phase = phase
+        super().__init__(message)
+
+
+class IllegalTransition(TransitionError):
+    """No transition with this trigger (or to this phase) leaves the current phase."""
+
+
+class TransitionBlocked(TransitionError):
+    """The transition exists but its guard does not hold; ``.blockers`` says why."""
+
+    def __init__(self, blockers: Blockers) -> None:
+        self.blockers = blockers
+        super().__init__(
+            f"{blockers.trigger} is blocked: {blockers}",
+            trigger=blockers.trigger,
+            phase=blockers.phase,
+        )

@@ -1,0 +1,141 @@
+"""Events: dated, sourced facts about a ceasefire, and the only way its state changes.
+
+One class with a ``kind`` rather than a class per kind: logs are written by people in
+YAML or JSON Lines, and one flat shape is easiest to write, validate and diff. The
+validator checks that each kind carries the fields it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+
+import attrs
+
+from truce._names import is_id
+from truce.sources import Source
+
+__all__ = ["Event", "EventKind", "Precision"]
+
+
+class EventKind(enum.StrEnum):
+    """What happened. Obligation kinds move a status; ``fact`` sets a value guards read."""
+
+    FULFILLED = "fulfilled"
+    PROGRESS = "progress"
+    BREACHED = "breached"
+    WAIVED = "waived"
+    EXTENDED = "extended"
+    FACT = "fact"
+    INCIDENT = "incident"
+    CLAIM = "claim"
+    TRANSITION = "transition"
+    DECLARED = "declared"
+
+
+class Precision(enum.StrEnum):
+    """How exact the date is (ACLED's time precision): reported day, week or month."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+CLAIMABLE = frozenset({"fulfilled", "partial", "breached", "waived", "active"})
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d( ?(UTC|GMT|local|[A-Z]{2,5}|[+-]\d\d:?\d\d))?\Z")
+
+_NEEDS: dict[EventKind, tuple[str, ...]] = {
+    EventKind.FULFILLED: ("obligation",),
+    EventKind.PROGRESS: ("obligation", "value"),
+    EventKind.BREACHED: ("obligation",),
+    EventKind.WAIVED: ("obligation",),
+    EventKind.EXTENDED: ("obligation", "due"),
+    EventKind.FACT: ("fact", "value"),
+    EventKind.INCIDENT: ("text",),
+    EventKind.CLAIM: ("party",),
+    EventKind.TRANSITION: ("trigger",),
+    EventKind.DECLARED: ("source",),
+}
+
+Value = bool | int | float | str
+
+
+@attrs.frozen
+class Event:
+    """Something that happened on a date, said by someone, according to a source.
+
+    ``reported_by`` is who says so (a party id, a mediator, a monitor, an outlet): a
+    report is not a verdict. ``party`` is the party an incident is attributed to, or the
+    party making a claim. ``value`` is a fact's value or a measure's cumulative count.
+
+    >>> Event(date="2025-10-13", kind="fulfilled", obligation="living_hostages_released").date
+    datetime.date(2025, 10, 13)
+    """
+
+    date: dt.date = attrs.field(converter=lambda v: _date(v))
+    kind: EventKind = attrs.field(converter=EventKind)
+    obligation: str | None = None
+    fact: str | None = None
+    value: Value | None = None
+    due: dt.date | None = attrs.field(default=None, converter=lambda v: None if v is None else _date(v, "due"))
+    trigger: str | None = None
+    to: str | None = None
+    party: str | None = None
+    asserts: str | None = None
+    reported_by: str | None = None
+    text: str | None = None
+    source: Source | None = None
+    time: str | None = None
+    precision: Precision = attrs.field(default=Precision.DAY, converter=Precision)
+
+    def __attrs_post_init__(self) -> None:
+        missing = [name for name in _NEEDS[self.kind] if getattr(self, name) is None]
+        if self.kind is EventKind.DECLARED and self.trigger is None and self.to is None:
+            missing.append("trigger or to")
+        if self.kind is EventKind.CLAIM:
+            if self.obligation is None and self.fact is None:
+                missing.append("obligation or fact")
+            if self.obligation is not None and self.asserts is None:
+                missing.append("asserts")
+        if missing:
+            raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
+        for name in ("obligation", "fact", "trigger", "to", "party"):
+            value = getattr(self, name)
+            if value is not None and not is_id(value):
+                raise ValueError(f"{name}: {value!r} is not a valid id")
+        if self.asserts is not None and self.asserts not in CLAIMABLE:
+            raise ValueError(f"asserts: {self.asserts!r} is not one of {', '.join(sorted(CLAIMABLE))}")
+        if self.kind is EventKind.PROGRESS and (
+            isinstance(self.value, bool) or not isinstance(self.value, int | float) or self.value < 0
+        ):
+            raise ValueError(f"value: progress is a cumulative count >= 0, got {self.value!r}")
+        if self.value is not None and not isinstance(self.value, bool | int | float | str):
+            raise ValueError(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
+        if self.time is not None and not _TIME.match(self.time):
+            raise ValueError(f"time: {self.time!r} is not HH:MM with an optional zone")
+
+    @property
+    def subject(self) -> str | None:
+        """The obligation or fact this event is about, if any."""
+        return self.obligation or self.fact
+
+    def describe(self) -> str:
+        """A short line for timelines: date, kind, subject, text."""
+        head = f"{self.date.isoformat()} {self.kind}"
+        subject = self.subject or self.trigger or self.to
+        if subject:
+            head += f" {subject}"
+        if self.kind is EventKind.PROGRESS or self.kind is EventKind.FACT:
+            head += f" = {self.value}"
+        if self.asserts:
+            head += f" (claims {self.asserts})"
+        if self.text:
+            head += f": {self.text}"
+        return head
+
+
+def _date(value: object, field: str = "date") -> dt.date:
+    from truce.dates import to_date
+
+    return to_date(value, field=field)

@@ -1,0 +1,673 @@
+"""Reading and writing agreements and event logs: YAML definitions, YAML or JSON Lines logs.
+
+This is the I/O edge. Files become plain data (:mod:`truce._yaml`), plain data becomes
+frozen objects here, and every problem found on the way is collected with its file,
+line and field into one :class:`~truce.LoadError` or :class:`~truce.DefinitionError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from truce._yaml import MAX_BYTES, LineDict, read_yaml
+from truce.agreement import Agreement, FactDef, Phase, Transition
+from truce.ceasefire import Ceasefire
+from truce.dates import DateLike, to_date
+from truce.errors import DefinitionError, LoadError, Problem, TruceError
+from truce.events import Event
+from truce.guards import Const, Guard, parse_guard
+from truce.obligations import Due, Measure, Obligation
+from truce.parties import Party
+from truce.sources import Source
+
+__all__ = ["agreements", "dump_agreement", "load", "load_agreement", "load_events", "read_agreement"]
+
+_BUNDLED = "truce.agreements"
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+MAX_EVENTS = 2_000_000
+
+
+class _Problems:
+    """Collects problems with their file and line while a structure is read."""
+
+    def __init__(self, path: str, error: type[LoadError] | type[DefinitionError] = DefinitionError) -> None:
+        self.path = path
+        self.error = error
+        self.items: list[Problem] = []
+
+    def add(self, message: str, field: str, where: object = None) -> None:
+        self.items.append(Problem(message, field=field, path=self.path, line=getattr(where, "line", None)))
+
+    def check(self) -> None:
+        if self.items:
+            raise self.error(self.items, path=self.path)
+
+
+def _keys(data: Mapping[str, Any], allowed: Iterable[str], field: str, problems: _Problems) -> None:
+    unknown = sorted(str(k) for k in data if k not in allowed)
+    if unknown:
+        problems.add(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}", field, data)
+
+
+def _mapping(value: object, field: str, problems: _Problems, where: object = None) -> Mapping[str, Any] | None:
+    if isinstance(value, Mapping):
+        return value
+    problems.add(f"expected a mapping, got {_kind(value)}", field, where)
+    return None
+
+
+def _kind(value: object) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+def _text(data: Mapping[str, Any], key: str, field: str, problems: _Problems, *, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            problems.add("is required", f"{field}.{key}", data)
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.add(f"expected text, got {_kind(value)}", f"{field}.{key}", data)
+        return None
+    return str(value)
+
+
+def _date(data: Mapping[str, Any], key: str, field: str, problems: _Problems, *, required: bool = False) -> dt.date | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            problems.add("is required", f"{field}.{key}", data)
+        return None
+    try:
+        return to_date(value, field=f"{field}.{key}")
+    except ValueError:
+        problems.add(f"{value!r} is not a date (YYYY-MM-DD)", f"{field}.{key}", data)
+        return None
+
+
+def _build(factory: Callable[..., Any], field: str, problems: _Problems, where: object, **kwargs: Any) -> Any:
+    """Call an attrs constructor, turning its validation errors into problems."""
+    try:
+        return factory(**kwargs)
+    except TruceError:
+        raise
+    except (ValueError, TypeError) as exc:
+        problems.add(str(exc), field, where)
+        return None
+
+
+# --- sources --------------------------------------------------------------------------
+
+_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote")
+
+
+def _read_source(
+    value: object, field: str, registry: Mapping[str, Source], problems: _Problems, where: object = None
+) -> Source | None:
+    """A citation: ``key``, ``key#locator``, a mapping with ``ref``, or an inline mapping."""
+    if isinstance(value, str):
+        key, _, locator = value.partition("#")
+        base = registry.get(key.strip())
+        if base is None:
+            problems.add(f"unknown source {key.strip()!r}; define it under sources", field, where)
+            return None
+        return attrs.evolve(base, locator=locator or None) if locator else base
+    data = _mapping(value, field, problems, where)
+    if data is None:
+        return None
+    if "ref" in data:
+        _keys(data, ("ref", "locator", "quote"), field, problems)
+        base = _read_source(str(data["ref"]), field, registry, problems, data)
+        if base is None:
+            return None
+        return attrs.evolve(
+            base, locator=_text(data, "locator", field, problems) or base.locator, quote=_text(data, "quote", field, problems)
+        )
+    _keys(data, _SOURCE_KEYS, field, problems)
+    return _build(
+        Source,
+        field,
+        problems,
+        data,
+        title=_text(data, "title", field, problems, required=True) or "?",
+        publisher=_text(data, "publisher", field, problems),
+        date=_date(data, "date", field, problems),
+        url=_text(data, "url", field, problems),
+        locator=_text(data, "locator", field, problems),
+        quote=_text(data, "quote", field, problems),
+    )
+
+
+def _read_registry(value: object, field: str, problems: _Problems, base: Mapping[str, Source] = {}) -> dict[str, Source]:
+    registry = dict(base)
+    if value is None:
+        return registry
+    data = _mapping(value, field, problems)
+    for key, entry in (data or {}).items():
+        if not isinstance(entry, Mapping) or "ref" in entry:
+            problems.add("a source definition is a mapping with title, publisher, date, url", f"{field}.{key}", data)
+            continue
+        source = _read_source(entry, f"{field}.{key}", registry, problems, data)
+        if source is not None:
+            registry[str(key)] = attrs.evolve(source, key=str(key))
+    return registry
+
+
+# --- agreements -----------------------------------------------------------------------
+
+_TOP = (
+    "id", "title", "summary", "agreed", "in_force", "ended", "written", "sources", "parties",
+    "facts", "obligations", "phases", "initial", "terminal", "transitions",
+)  # fmt: skip
+
+
+def read_agreement(data: object, *, path: str = "<data>") -> Agreement:
+    """Build an :class:`~truce.Agreement` from parsed YAML/JSON data, reporting every problem."""
+    problems = _Problems(path)
+    top = _mapping(data, "agreement", problems)
+    problems.check()
+    assert top is not None
+    _keys(top, _TOP, "agreement", problems)
+    registry = _read_registry(top.get("sources"), "sources", problems)
+    parties = _read_parties(top.get("parties"), registry, problems)
+    facts = _read_facts(top.get("facts"), registry, problems)
+    obligations = _read_obligations(top.get("obligations"), registry, problems)
+    phases = _read_phases(top.get("phases"), registry, problems)
+    terminal = _id_list(top.get("terminal", []), "terminal", problems)
+    transitions = _read_transitions(top.get("transitions"), registry, phases, terminal, problems)
+    written = top.get("written", True)
+    if not isinstance(written, bool):
+        problems.add("expected true or false", "written", top)
+    header = {
+        "id": _text(top, "id", "agreement", problems, required=True),
+        "title": _text(top, "title", "agreement", problems, required=True),
+        "summary": _text(top, "summary", "agreement", problems),
+        "in_force": _date(top, "in_force", "agreement", problems, required=True),
+        "agreed": _date(top, "agreed", "agreement", problems),
+        "ended": _date(top, "ended", "agreement", problems),
+        "initial": _text(top, "initial", "agreement", problems, required=True),
+    }
+    problems.check()
+    try:
+        return Agreement(
+            **header,
+            written=bool(written),
+            parties=parties,
+            obligations=obligations,
+            phases=phases,
+            terminal=terminal,
+            transitions=transitions,
+            facts=facts,
+            sources=tuple(registry.values()),
+        )
+    except DefinitionError as exc:
+        raise DefinitionError([_with_path(p, path) for p in exc.problems], path=path) from None
+
+
+def _with_path(problem: Problem, path: str) -> Problem:
+    """Give a problem raised by a constructor the file it came from."""
+    if problem.path:
+        return problem
+    return Problem(problem.message, field=problem.field, path=path, line=problem.line)
+
+
+def _entries(value: object, field: str, problems: _Problems) -> list[tuple[str, Any, Any]]:
+    """``(id, entry, container)`` for a mapping of id -> entry; reports non-mappings."""
+    if value is None:
+        return []
+    data = _mapping(value, field, problems)
+    return [(str(k), v, data) for k, v in (data or {}).items()]
+
+
+def _read_parties(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[Party]:
+    parties = []
+    for pid, entry, where in _entries(value, "parties", problems):
+        field = f"parties.{pid}"
+        data = _mapping(entry, field, problems, where)
+        if data is None:
+            continue
+        _keys(data, ("name", "kind", "source"), field, problems)
+        source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
+        party = _build(
+            Party, field, problems, data, id=pid, name=_text(data, "name", field, problems) or pid,
+            kind=data.get("kind", "other"), source=source,
+        )  # fmt: skip
+        if party is not None:
+            parties.append(party)
+    return parties
+
+
+def _read_facts(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[FactDef]:
+    facts = []
+    for fid, entry, where in _entries(value, "facts", problems):
+        field = f"facts.{fid}"
+        data = _mapping(entry, field, problems, where)
+        if data is None:
+            continue
+        _keys(data, ("text", "unit", "source"), field, problems)
+        source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
+        fact = _build(
+            FactDef, field, problems, data, id=fid, text=_text(data, "text", field, problems, required=True) or "",
+            unit=_text(data, "unit", field, problems), source=source,
+        )  # fmt: skip
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+_OBLIGATION_KEYS = ("party", "text", "kind", "phase", "due", "measure", "source", "note")
+
+
+def _read_obligations(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[Obligation]:
+    obligations = []
+    for oid, entry, where in _entries(value, "obligations", problems):
+        field = f"obligations.{oid}"
+        data = _mapping(entry, field, problems, where)
+        if data is None:
+            continue
+        _keys(data, _OBLIGATION_KEYS, field, problems)
+        if "source" not in data:
+            problems.add("every obligation needs a source", f"{field}.source", data)
+            continue
+        source = _read_source(data["source"], f"{field}.source", registry, problems, data)
+        obligation = _build(
+            Obligation,
+            field,
+            problems,
+            data,
+            id=oid,
+            party=_text(data, "party", field, problems),
+            text=_text(data, "text", field, problems, required=True) or "?",
+            kind=data.get("kind", "other"),
+            phase=_text(data, "phase", field, problems),
+            due=_read_due(data.get("due"), f"{field}.due", problems, data),
+            measure=_read_measure(data.get("measure"), f"{field}.measure", problems, data),
+            source=source,
+            note=_text(data, "note", field, problems),
+        )
+        if obligation is not None and source is not None:
+            obligations.append(obligation)
+    return obligations
+
+
+def _read_due(value: object, field: str, problems: _Problems, where: object) -> Due | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date | str):
+        value = {"date": value}
+    data = _mapping(value, field, problems, where)
+    if data is None:
+        return None
+    _keys(data, ("date", "after", "days", "hours"), field, problems)
+    for key in ("days", "hours"):
+        if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
+            problems.add(f"{key} must be a whole number", f"{field}.{key}", data)
+            return None
+    result: Due | None = _build(
+        Due, field, problems, data, date=_date(data, "date", field, problems), after=_text(data, "after", field, problems),
+        days=data.get("days", 0), hours=data.get("hours", 0),
+    )  # fmt: skip
+    return result
+
+
+def _read_measure(value: object, field: str, problems: _Problems, where: object) -> Measure | None:
+    if value is None:
+        return None
+    data = _mapping(value, field, problems, where)
+    if data is None:
+        return None
+    _keys(data, ("unit", "target"), field, problems)
+    target = data.get("target")
+    if isinstance(target, bool) or not isinstance(target, int | float):
+        problems.add("target must be a number", f"{field}.target", data)
+        return None
+    result: Measure | None = _build(
+        Measure, field, problems, data, unit=_text(data, "unit", field, problems) or "units", target=target
+    )
+    return result
+
+
+def _read_phases(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[Phase]:
+    if isinstance(value, list):
+        value = {str(p): None for p in value}
+    phases = []
+    for pid, entry, where in _entries(value, "phases", problems):
+        field = f"phases.{pid}"
+        text, source = None, None
+        if isinstance(entry, str):
+            text = entry
+        elif entry is not None:
+            data = _mapping(entry, field, problems, where)
+            if data is None:
+                continue
+            _keys(data, ("text", "source"), field, problems)
+            text = _text(data, "text", field, problems)
+            if "source" in data:
+                source = _read_source(data["source"], f"{field}.source", registry, problems, data)
+        phase = _build(Phase, field, problems, where, id=pid, text=text, source=source)
+        if phase is not None:
+            phases.append(phase)
+    return phases
+
+
+def _id_list(value: object, field: str, problems: _Problems) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add("expected a list of phase ids", field)
+        return []
+    return list(value)
+
+
+def _read_transitions(
+    value: object, registry: Mapping[str, Source], phases: list[Phase], terminal: list[str], problems: _Problems
+) -> list[Transition]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add(f"expected a list, got {_kind(value)}", "transitions")
+        return []
+    transitions = []
+    for n, entry in enumerate(value):
+        field = f"transitions[{n}]"
+        data = _mapping(entry, field, problems, value)
+        if data is None:
+            continue
+        _keys(data, ("trigger", "from", "to", "guard", "text", "source"), field, problems)
+        trigger = _text(data, "trigger", field, problems, required=True) or "?"
+        field = f"transitions[{n}] ({trigger})"
+        to_phase = _text(data, "to", field, problems, required=True) or "?"
+        origin = data.get("from")
+        if origin == "*":
+            from_phases = [p.id for p in phases if p.id not in terminal and p.id != to_phase]
+        else:
+            from_phases = _id_list(origin, f"{field}.from", problems)
+        guard: Guard = Const(True)
+        if data.get("guard") is not None:
+            try:
+                guard = parse_guard(str(data["guard"]) if not isinstance(data["guard"], bool) else str(data["guard"]).lower(),
+                                    field=f"{field}.guard")  # fmt: skip
+            except DefinitionError as exc:
+                for p in exc.problems:
+                    problems.add(p.message, p.field or field, data)
+        source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
+        transition = _build(
+            Transition, field, problems, data, trigger=trigger, from_phases=from_phases, to_phase=to_phase,
+            guard=guard, text=_text(data, "text", field, problems), source=source,
+        )  # fmt: skip
+        if transition is not None:
+            transitions.append(transition)
+    return transitions
+
+
+# --- writing agreements ---------------------------------------------------------------
+
+
+def _source_out(source: Source, registry: Mapping[str, Source]) -> object:
+    if source.key and source.key in registry:
+        base = registry[source.key]
+        if attrs.evolve(base, locator=source.locator, quote=source.quote) == source:
+            if source.quote:
+                out: dict[str, Any] = {"ref": source.key, "quote": source.quote}
+                if source.locator:
+                    out["locator"] = source.locator
+                return out
+            return f"{source.key}#{source.locator}" if source.locator else source.key
+    return {k: v for k, v in attrs.asdict(source, recurse=False).items() if v is not None and k != "key"}
+
+
+def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
+    """The plain data that :func:`read_agreement` reads back into an equal agreement."""
+    registry = {s.key: s for s in agreement.sources if s.key}
+    out: dict[str, Any] = {"id": agreement.id, "title": agreement.title}
+    if agreement.summary:
+        out["summary"] = agreement.summary
+    for key in ("agreed", "in_force", "ended"):
+        if getattr(agreement, key) is not None:
+            out[key] = getattr(agreement, key)
+    if not agreement.written:
+        out["written"] = False
+    out["sources"] = {key: _source_out(s, {}) for key, s in registry.items()}
+    out["parties"] = {
+        p.id: {"name": p.name, "kind": str(p.kind), **({"source": _source_out(p.source, registry)} if p.source else {})}
+        for p in agreement.parties
+    }
+    if agreement.facts:
+        out["facts"] = {
+            f.id: {
+                "text": f.text,
+                **({"unit": f.unit} if f.unit else {}),
+                **({"source": _source_out(f.source, registry)} if f.source else {}),
+            }
+            for f in agreement.facts
+        }
+    out["obligations"] = {o.id: _obligation_out(o, registry) for o in agreement.obligations}
+    out["phases"] = {
+        p.id: {k: v for k, v in (("text", p.text), ("source", p.source and _source_out(p.source, registry))) if v}
+        for p in agreement.phases
+    }
+    out["initial"] = agreement.initial
+    out["terminal"] = list(agreement.terminal)
+    out["transitions"] = [_transition_out(t, registry) for t in agreement.transitions]
+    return out
+
+
+def _obligation_out(o: Obligation, registry: Mapping[str, Source]) -> dict[str, Any]:
+    out: dict[str, Any] = {"party": o.party, "text": o.text, "kind": str(o.kind)}
+    if o.phase:
+        out["phase"] = o.phase
+    if o.due:
+        out["due"] = o.due.to_dict()
+    if o.measure:
+        out["measure"] = {"unit": o.measure.unit, "target": o.measure.target}
+    out["source"] = _source_out(o.source, registry)
+    if o.note:
+        out["note"] = o.note
+    return out
+
+
+def _transition_out(t: Transition, registry: Mapping[str, Source]) -> dict[str, Any]:
+    out: dict[str, Any] = {"trigger": t.trigger, "from": list(t.from_phases), "to": t.to_phase, "guard": t.guard.to_expr()}
+    if t.text:
+        out["text"] = t.text
+    if t.source:
+        out["source"] = _source_out(t.source, registry)
+    return out
+
+
+def dump_agreement(agreement: Agreement) -> str:
+    """The agreement as YAML text that :func:`load_agreement` reads back into an equal agreement."""
+    return yaml.safe_dump(agreement_to_data(agreement), sort_keys=False, allow_unicode=True, width=100)
+
+
+# --- events ---------------------------------------------------------------------------
+
+_EVENT_KEYS = tuple(f.name for f in attrs.fields(Event))
+
+
+def read_event(data: object, *, registry: Mapping[str, Source], field: str, problems: _Problems) -> Event | None:
+    """One event from a mapping; problems are collected, None returned on failure."""
+    mapping = _mapping(data, field, problems)
+    if mapping is None:
+        return None
+    _keys(mapping, _EVENT_KEYS, field, problems)
+    kwargs: dict[str, Any] = {k: v for k, v in mapping.items() if k in _EVENT_KEYS and k != "source"}
+    for key in ("obligation", "fact", "trigger", "to", "party", "asserts", "reported_by", "text", "time", "kind", "precision"):
+        if key in kwargs and kwargs[key] is not None and not isinstance(kwargs[key], str):
+            problems.add(f"expected text, got {_kind(kwargs[key])}", f"{field}.{key}", mapping)
+            return None
+    if "date" not in kwargs or "kind" not in kwargs:
+        problems.add("an event needs a date and a kind", field, mapping)
+        return None
+    if "source" in mapping:
+        source = _read_source(mapping["source"], f"{field}.source", registry, problems, mapping)
+        if source is None:
+            return None
+        kwargs["source"] = source
+    event: Event | None = _build(Event, field, problems, mapping, **kwargs)
+    return event
+
+
+def _event_records(text: str | bytes, path: str) -> tuple[list[tuple[int | None, Any]], object]:
+    """``(line, raw event)`` pairs and the sources block, from YAML or JSON Lines."""
+    if path.endswith((".jsonl", ".ndjson")):
+        if len(text) > MAX_BYTES * 40:
+            raise LoadError([Problem(f"file is larger than {MAX_BYTES * 40} bytes", path=path)])
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path)]) from None
+        records: list[tuple[int | None, Any]] = []
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((number, json.loads(line)))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                torn = number == len(lines) and not text.endswith("\n")
+                what = "torn last line (incomplete write?)" if torn else f"malformed JSON: {exc}"
+                raise LoadError([Problem(what, path=path, line=number)]) from None
+        return records, None
+    data = read_yaml(text, path=path)
+    if data is None:
+        return [], None
+    if isinstance(data, Mapping):
+        problems = _Problems(path, LoadError)
+        _keys(data, ("agreement", "sources", "events"), "log", problems)
+        problems.check()
+        sources = data.get("sources")
+        data = data.get("events") or []
+    else:
+        sources = None
+    if not isinstance(data, list):
+        raise LoadError([Problem(f"expected a list of events, got {_kind(data)}", path=path)])
+    return [(getattr(item, "line", None), item) for item in data], sources
+
+
+def load_events(path: str | Path, agreement: Agreement | None = None, *, text: str | bytes | None = None) -> list[Event]:
+    """Read an event log (YAML list, YAML mapping with ``sources``/``events``, or JSON Lines).
+
+    Source references (``key`` or ``key#locator``) resolve against the log's own
+    ``sources`` and then the agreement's. Every problem is reported with its line.
+    """
+    name = str(path)
+    if text is None:
+        text = _read_file(Path(path))
+    records, sources_block = _event_records(text, name)
+    if len(records) > MAX_EVENTS:
+        raise LoadError([Problem(f"{len(records)} events; the limit is {MAX_EVENTS}", path=name)])
+    problems = _Problems(name, LoadError)
+    base = {s.key: s for s in agreement.sources if s.key} if agreement else {}
+    registry = _read_registry(sources_block, "sources", problems, base)
+    events = []
+    for n, (line, raw) in enumerate(records):
+        before = len(problems.items)
+        event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems)
+        for p in problems.items[before:]:
+            p.line = p.line or line
+        if event is not None:
+            events.append(event)
+    problems.check()
+    return events
+
+
+# --- files and bundled names ----------------------------------------------------------
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES * 40:
+            raise LoadError([Problem(f"file is {size} bytes; too large", path=str(path))])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError([Problem("no such file", path=str(path))]) from None
+    except IsADirectoryError:
+        raise LoadError([Problem("is a directory, not a file", path=str(path))]) from None
+    except OSError as exc:
+        raise LoadError([Problem(f"cannot read: {exc.strerror}", path=str(path))]) from None
+
+
+def load_agreement(path: str | Path, *, text: str | bytes | None = None) -> Agreement:
+    """Read an agreement definition from a YAML (or JSON) file."""
+    name = str(path)
+    data = read_yaml(_read_file(Path(path)) if text is None else text, path=name)
+    return read_agreement(data, path=name)
+
+
+def agreements() -> list[str]:
+    """Names of the bundled agreements, sorted.
+
+    >>> "gaza-2025" in agreements()
+    True
+    """
+    folder = resources.files(_BUNDLED)
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml") and not entry.name.endswith(".events.yaml")
+    )
+
+
+def _bundled(name: str) -> tuple[Agreement, list[Event]]:
+    if not _NAME.match(name) or name not in agreements():
+        raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(agreements())}")])
+    folder = resources.files(_BUNDLED)
+    label = f"truce/agreements/{name}.yaml"
+    agreement = load_agreement(label, text=folder.joinpath(f"{name}.yaml").read_bytes())
+    log = folder.joinpath(f"{name}.events.yaml")
+    events = load_events(f"truce/agreements/{name}.events.yaml", agreement, text=log.read_bytes()) if log.is_file() else []
+    return agreement, events
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.endswith((".yaml", ".yml", ".json")) or "/" in name or "\\" in name
+
+
+def load(name_or_path: str | Path, *, events: str | Path | None = None, as_of: DateLike | None = None) -> Ceasefire:
+    """A :class:`~truce.Ceasefire` for a bundled agreement name or a YAML file path.
+
+    For a file ``x.yaml`` the events are read from ``events`` if given, else from a
+    sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. The result stands at
+    the end of its data (``data_through``) unless ``as_of`` is given.
+    """
+    if isinstance(name_or_path, Path) or _looks_like_path(str(name_or_path)):
+        path = Path(name_or_path)
+        agreement = load_agreement(path)
+        log = Path(events) if events is not None else _sibling_log(path)
+        loaded = load_events(log, agreement) if log is not None else []
+    else:
+        agreement, loaded = _bundled(str(name_or_path))
+        if events is not None:
+            loaded += load_events(Path(events), agreement)
+    return _replay(agreement, loaded, as_of)
+
+
+def _sibling_log(path: Path) -> Path | None:
+    stem = path.name.rsplit(".", 1)[0]
+    for suffix in (".events.yaml", ".events.jsonl"):
+        candidate = path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
+    ceasefire = Ceasefire(agreement)
+    for n, event in enumerate(events):
+        try:
+            ceasefire.record(event)
+        except TruceError as exc:
+            raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
+    return ceasefire.as_of(as_of) if as_of is not None else ceasefire
