@@ -16,6 +16,7 @@ from truce.errors import LoadError, Problem
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 50
 MAX_ALIASES = 100
+MAX_NODES = 200_000
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
@@ -68,9 +69,30 @@ def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader
         data.line = node.start_mark.line + 1
         return data
 
+    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+        # Dates stay text here and are parsed where their field is known, so a bad date
+        # is reported as "in_force: '2025-04-31' is not a date" with its line.
+        return str(loader.construct_scalar(node))
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
     Loader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
     return Loader
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many nodes the document has once every alias is expanded (memoised, so linear)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once instead of looping forever
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    memo[key] = min(size, MAX_NODES + 1)
+    return memo[key]
 
 
 def read_yaml(
@@ -94,7 +116,12 @@ def read_yaml(
         raise LoadError([Problem("binary data (NUL byte) in a text file", path=path)])
     loader = _loader(path, max_depth, max_aliases)(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise LoadError([Problem(f"expands to more than {MAX_NODES} nodes (YAML alias bomb?)", path=path)])
+        return loader.construct_document(node)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:

@@ -177,6 +177,9 @@ class Blockers:
     def __len__(self) -> int:
         return len(self.unmet)
 
+    def __getitem__(self, index: int) -> Blocker:
+        return self.unmet[index]
+
     @property
     def obligations(self) -> list[str]:
         """Ids of the unmet obligations, in guard order."""

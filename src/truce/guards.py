@@ -460,7 +460,7 @@ def _flatten(children: tuple[Guard, ...], kind: type[AllOf] | type[AnyOf]) -> tu
 
 def _call_name(node: ast.Call) -> str:
     if not isinstance(node.func, ast.Name):
-        raise _Refused(f"only the calls {', '.join(sorted(_CALLS))} are allowed, not {type(node.func).__name__}")
+        raise _Refused(f"calling a {type(node.func).__name__} is not allowed; only {', '.join(sorted(_CALLS))}")
     if node.func.id not in _CALLS:
         raise _Refused(f"unknown function {node.func.id!r}; allowed: {', '.join(sorted(_CALLS))}")
     return node.func.id

@@ -1,0 +1,41 @@
+"""Shared fixtures and hypothesis profiles: a fast default, a thorough ``ci`` profile."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import truce
+
+settings.register_profile("default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture
+def riverside_path() -> Path:
+    return DOCS / "riverside.yaml"
+
+
+@pytest.fixture
+def riverside_agreement(riverside_path: Path) -> truce.Agreement:
+    return truce.load_agreement(riverside_path)
+
+
+@pytest.fixture
+def riverside(riverside_path: Path) -> truce.Ceasefire:
+    return truce.load(riverside_path)
+
+
+@pytest.fixture
+def fresh(riverside_agreement: truce.Agreement) -> truce.Ceasefire:
+    """Riverside with no events: in force, phase one, nothing reported."""
+    return truce.Ceasefire(riverside_agreement)
