@@ -83,7 +83,12 @@ def test_dates_must_be_in_order():
 
 def test_relative_deadlines_need_a_known_anchor():
     with pytest.raises(truce.DefinitionError, match="unknown anchor 'phase_nine'"):
-        make(obligations=[Obligation("o1", "a", "x", SOURCE, due=truce.Due(after="phase_nine", days=3)), make().obligations[1]])
+        make(
+            obligations=[
+                Obligation("o1", "a", "x", SOURCE, due=truce.Due(after="phase_nine", days=3)),
+                make().obligations[1],
+            ]
+        )
 
 
 def test_ids_must_be_identifiers():

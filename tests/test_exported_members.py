@@ -22,7 +22,9 @@ def test_every_exported_name_exists():
 
 
 def test_public_objects_report_the_public_module():
-    private = [n for n in truce.__all__ if n != "__version__" and getattr(truce, n).__module__.split(".")[-1].startswith("_")]
+    private = [
+        n for n in truce.__all__ if n != "__version__" and getattr(truce, n).__module__.split(".")[-1].startswith("_")
+    ]
     assert private == []
 
 

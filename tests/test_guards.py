@@ -81,7 +81,9 @@ def test_parses_the_documented_forms():
             AnyOf((StatusIs("b", frozenset({"overdue", "breached"})), Not(FactCompare("c", ">=", 2.5)))),
         )
     )
-    assert parse_guard("all(fulfilled(a), any(true, false))") == AllOf((Fulfilled("a"), AnyOf((Const(True), Const(False)))))
+    assert parse_guard("all(fulfilled(a), any(true, false))") == AllOf(
+        (Fulfilled("a"), AnyOf((Const(True), Const(False))))
+    )
     assert parse_guard("elapsed(days=42, since=phase_one)") == Elapsed(42, "phase_one")
     assert parse_guard("after('2025-10-13')") == After(dt.date(2025, 10, 13))
     assert parse_guard("fact(x) == -3") == FactCompare("x", "==", -3)
@@ -151,7 +153,11 @@ class Context:
 
 def state(oid: str, base: ObligationStatus, due: dt.date | None = None) -> ObligationState:
     return ObligationState(
-        Obligation(oid, "p", "text", SOURCE), base=base, since=dt.date(2025, 1, 1), active_since=dt.date(2025, 1, 1), due=due
+        Obligation(oid, "p", "text", SOURCE),
+        base=base,
+        since=dt.date(2025, 1, 1),
+        active_since=dt.date(2025, 1, 1),
+        due=due,
     )
 
 
@@ -165,7 +171,10 @@ def context() -> Context:
             "late": state("late", ObligationStatus.ACTIVE, due=dt.date(2025, 2, 1)),
             "open": state("open", ObligationStatus.ACTIVE),
         },
-        facts={"troops": FactValue("troops", 5, dt.date(2025, 2, 1)), "label": FactValue("label", "x", dt.date(2025, 2, 1))},
+        facts={
+            "troops": FactValue("troops", 5, dt.date(2025, 2, 1)),
+            "label": FactValue("label", "x", dt.date(2025, 2, 1)),
+        },
         anchors={"in_force": dt.date(2025, 1, 1)},
     )
 

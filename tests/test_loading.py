@@ -49,7 +49,9 @@ def test_malformed_definitions(tmp_path, text, complaint):
 
 
 def test_definition_errors_name_file_line_and_field(tmp_path, riverside_path):
-    text = riverside_path.read_text().replace("party: south", "party: southh").replace("kind: withdrawal", "kind: retreat")
+    text = (
+        riverside_path.read_text().replace("party: south", "party: southh").replace("kind: withdrawal", "kind: retreat")
+    )
     text = text.replace("in_force: 2025-04-01", "in_force: 2025-04-31")
     path = write(tmp_path, "bad.yaml", text)
     with pytest.raises(truce.DefinitionError) as caught:
@@ -63,13 +65,13 @@ def test_definition_errors_name_file_line_and_field(tmp_path, riverside_path):
 
 def test_unknown_references_after_parsing(tmp_path, riverside_path):
     text = riverside_path.read_text().replace("party: south", "party: southh")
-    with pytest.raises(truce.DefinitionError, match="obligations.detainees_released.party: unknown party 'southh'"):
+    with pytest.raises(truce.DefinitionError, match=r"obligations\.detainees_released\.party: unknown party 'southh'"):
         truce.load(write(tmp_path, "bad.yaml", text))
 
 
 def test_unknown_keys_are_typos_not_silence(tmp_path, riverside_path):
     text = riverside_path.read_text().replace("    text: Release all 12 detainees", "    txt: Release all 12 detainees")
-    with pytest.raises(truce.DefinitionError, match="unknown key.*txt"):
+    with pytest.raises(truce.DefinitionError, match=r"unknown key.*txt"):
         truce.load(write(tmp_path, "bad.yaml", text))
 
 
@@ -131,7 +133,7 @@ def test_bundled_names_are_validated():
         truce.load("nowhere")
     with pytest.raises(truce.LoadError, match="no such file"):
         truce.load("../../etc/passwd.yaml")
-    with pytest.raises(truce.LoadError, match="no bundled agreement named '..x'"):
+    with pytest.raises(truce.LoadError, match=r"no bundled agreement named '\.\.x'"):
         truce.load("..x")
 
 

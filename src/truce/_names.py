@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
@@ -12,15 +13,18 @@ _RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "No
 
 def is_id(name: object) -> bool:
     """True if ``name`` can be an id: an identifier of at most 100 characters, not a keyword."""
-    return (
-        isinstance(name, str)
-        and bool(_ID.match(name))
-        and not keyword.iskeyword(name)
-        and name not in _RESERVED
-    )
+    return isinstance(name, str) and bool(_ID.match(name)) and not keyword.iskeyword(name) and name not in _RESERVED
 
 
-def check_id(_instance: Any, attribute: Any, value: object) -> None:
+def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """attrs converter: any iterable becomes a tuple, so frozen objects stay hashable.
+
+    Typed with ``Any`` because mypy's attrs plugin cannot bind a generic converter.
+    """
+    return tuple(items)
+
+
+def check_id(_instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: ``value`` must be an id (see :func:`is_id`)."""
     if not is_id(value):
         raise ValueError(

@@ -18,10 +18,12 @@ MAX_DEPTH = 50
 MAX_ALIASES = 100
 MAX_NODES = 200_000
 
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+# The pure-Python loader, not CSafeLoader: libyaml composes nodes in C, where the depth
+# and alias checks below would never run. Large logs belong in JSON Lines anyway.
+_Base = yaml.SafeLoader
 
 
-class LineDict(dict[str, Any]):
+class LineDict(dict[Any, Any]):
     """A mapping from a file, remembering its first line (1-based) for error messages."""
 
     line: int | None = None
@@ -34,7 +36,7 @@ class LineList(list[Any]):
 
 
 def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader]:
-    class Loader(_Base):  # type: ignore[misc, valid-type]
+    class Loader(_Base):
         aliases = 0
 
         def compose_node(self, parent: Any, index: Any) -> Any:
@@ -44,7 +46,7 @@ def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader
                     raise LoadError([Problem(f"more than {max_aliases} YAML aliases", path=path)])
             depth = getattr(self, "_truce_depth", 0)
             if depth > max_depth:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise LoadError([Problem(f"nested deeper than {max_depth} levels", path=path, line=mark.line + 1)])
             self._truce_depth = depth + 1
             try:
@@ -58,7 +60,9 @@ def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) and key is not None:
-                raise LoadError([Problem("mapping keys must be plain text", path=path, line=key_node.start_mark.line + 1)])
+                raise LoadError(
+                    [Problem("mapping keys must be plain text", path=path, line=key_node.start_mark.line + 1)]
+                )
             if key in data:
                 raise LoadError([Problem(f"duplicate key {key!r}", path=path, line=key_node.start_mark.line + 1)])
             data[key] = loader.construct_object(value_node, deep=True)

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import attrs
 
-from truce._names import check_id
+from truce._names import check_id, to_tuple
 from truce.errors import DefinitionError, Problem, UnknownName
 from truce.guards import Const, Guard, references
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
@@ -48,9 +48,9 @@ class Transition:
     """A move from one of ``from_phases`` to ``to_phase`` when ``trigger`` fires and ``guard`` holds."""
 
     trigger: str = attrs.field(validator=check_id)
-    from_phases: tuple[str, ...] = attrs.field(converter=tuple)
+    from_phases: tuple[str, ...] = attrs.field(converter=to_tuple)
     to_phase: str
-    guard: Guard = Const(True)
+    guard: Guard = attrs.field(factory=lambda: Const(True))
     text: str | None = None
     source: Source | None = None
 
@@ -79,14 +79,14 @@ class Agreement:
     id: str
     title: str
     in_force: dt.date
-    parties: tuple[Party, ...] = attrs.field(converter=tuple)
-    obligations: tuple[Obligation, ...] = attrs.field(converter=tuple)
-    phases: tuple[Phase, ...] = attrs.field(converter=tuple)
+    parties: tuple[Party, ...] = attrs.field(converter=to_tuple)
+    obligations: tuple[Obligation, ...] = attrs.field(converter=to_tuple)
+    phases: tuple[Phase, ...] = attrs.field(converter=to_tuple)
     initial: str
-    terminal: tuple[str, ...] = attrs.field(converter=tuple)
-    transitions: tuple[Transition, ...] = attrs.field(converter=tuple)
-    facts: tuple[FactDef, ...] = attrs.field(default=(), converter=tuple)
-    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+    terminal: tuple[str, ...] = attrs.field(converter=to_tuple)
+    transitions: tuple[Transition, ...] = attrs.field(converter=to_tuple)
+    facts: tuple[FactDef, ...] = attrs.field(default=(), converter=to_tuple)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=to_tuple)
     agreed: dt.date | None = None
     ended: dt.date | None = None
     summary: str | None = None

@@ -101,7 +101,9 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def describe_leaf(verdict: Verdict, agreement: Agreement, states: dict[str, ObligationState], as_of: dt.date) -> Blocker:
+def describe_leaf(
+    verdict: Verdict, agreement: Agreement, states: dict[str, ObligationState], as_of: dt.date
+) -> Blocker:
     """Turn one leaf verdict into a :class:`Blocker` with everything the ledger knows."""
     guard = verdict.guard
     common: dict[str, Any] = {

@@ -262,19 +262,27 @@ class Ceasefire:
         for name, known in checks:
             value = getattr(event, name)
             if value is not None and not known(value):
-                problems.append(Problem(f"unknown {'phase' if name == 'to' else name} {value!r}", field=f"{where}.{name}"))
+                problems.append(
+                    Problem(f"unknown {'phase' if name == 'to' else name} {value!r}", field=f"{where}.{name}")
+                )
         if event.trigger is not None and event.trigger not in agreement.triggers:
             problems.append(Problem(f"unknown trigger {event.trigger!r}", field=f"{where}.trigger"))
-        if event.kind is EventKind.PROGRESS and event.obligation and agreement.has_obligation(event.obligation):
-            if agreement.obligation(event.obligation).measure is None:
-                problems.append(Problem("progress on an obligation that has no measure", field=f"{where}.obligation"))
+        if (
+            event.kind is EventKind.PROGRESS
+            and event.obligation
+            and agreement.has_obligation(event.obligation)
+            and agreement.obligation(event.obligation).measure is None
+        ):
+            problems.append(Problem("progress on an obligation that has no measure", field=f"{where}.obligation"))
         return problems
 
     def _routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         return [
             (i, t)
             for i, t in enumerate(self._agreement.transitions)
-            if self.phase in t.from_phases and (trigger is None or t.trigger == trigger) and (to is None or t.to_phase == to)
+            if self.phase in t.from_phases
+            and (trigger is None or t.trigger == trigger)
+            and (to is None or t.to_phase == to)
         ]
 
     def _fire(self, trigger: str, event: Event) -> None:
@@ -338,7 +346,9 @@ class Ceasefire:
         if not self._routes(trigger):
             raise self._illegal(trigger)
         day = self._check_date(on, "on") if on is not None else self.date
-        self.record(Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text))
+        self.record(
+            Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)
+        )
         return self.phase
 
     def _illegal(self, trigger: str) -> IllegalTransition:
@@ -371,7 +381,13 @@ class Ceasefire:
         if agreement.has_phase(target):
             if target == self.phase:
                 return Blockers(
-                    agreement.id, "-", self.phase, target, self.date, (), note=f"already in {target} (since {self._entered(target)})"
+                    agreement.id,
+                    "-",
+                    self.phase,
+                    target,
+                    self.date,
+                    (),
+                    note=f"already in {target} (since {self._entered(target)})",
                 )
             routes = self._routes(to=target)
             if not routes:

@@ -14,6 +14,7 @@ import re
 import attrs
 
 from truce._names import is_id
+from truce.dates import to_date
 from truce.sources import Source
 
 __all__ = ["Event", "EventKind", "Precision"]
@@ -61,6 +62,14 @@ _NEEDS: dict[EventKind, tuple[str, ...]] = {
 Value = bool | int | float | str
 
 
+def _optional_due(value: object) -> dt.date | None:
+    return None if value is None else _date(value, "due")
+
+
+def _date(value: object, field: str = "date") -> dt.date:
+    return to_date(value, field=field)
+
+
 @attrs.frozen
 class Event:
     """Something that happened on a date, said by someone, according to a source.
@@ -73,12 +82,12 @@ class Event:
     datetime.date(2025, 10, 13)
     """
 
-    date: dt.date = attrs.field(converter=lambda v: _date(v))
+    date: dt.date = attrs.field(converter=_date)
     kind: EventKind = attrs.field(converter=EventKind)
     obligation: str | None = None
     fact: str | None = None
     value: Value | None = None
-    due: dt.date | None = attrs.field(default=None, converter=lambda v: None if v is None else _date(v, "due"))
+    due: dt.date | None = attrs.field(default=None, converter=_optional_due)
     trigger: str | None = None
     to: str | None = None
     party: str | None = None
@@ -133,9 +142,3 @@ class Event:
         if self.text:
             head += f": {self.text}"
         return head
-
-
-def _date(value: object, field: str = "date") -> dt.date:
-    from truce.dates import to_date
-
-    return to_date(value, field=field)

@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 import operator
 from collections.abc import Callable, Iterator
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import attrs
 
@@ -148,7 +148,7 @@ class StatusIs:
         return f"status({self.obligation}) {'not in' if self.negated else 'in'} ({listed})"
 
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,

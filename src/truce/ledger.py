@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import attrs
 
@@ -105,7 +106,8 @@ class Ledger:
         self.last_date = event.date
         kind = event.kind
         if kind is EventKind.FACT:
-            assert event.fact is not None and event.value is not None
+            assert event.fact is not None
+            assert event.value is not None
             self.facts[event.fact] = FactValue(event.fact, event.value, event.date, event)
             return
         if kind is EventKind.INCIDENT:
@@ -132,7 +134,7 @@ class Ledger:
         first_entry = self.entered[phase] == on
         for o in self.agreement.obligations:
             state = self.states[o.id]
-            changes: dict[str, object] = {}
+            changes: dict[str, Any] = {}
             owed_here = o.phase == phase or (o.phase is None and anchor == ANCHOR_IN_FORCE)
             if owed_here and state.base is ObligationStatus.PENDING:
                 changes.update(base=ObligationStatus.ACTIVE, since=on, active_since=on)
@@ -168,18 +170,14 @@ def _apply_to_obligation(state: ObligationState, event: Event) -> ObligationStat
         else:
             base = state.base if state.base is not ObligationStatus.PENDING else ObligationStatus.ACTIVE
         since = state.since if base is state.base else event.date
-        return attrs.evolve(
-            state, base=base, since=since, progress=progress, evidence=event, active_since=active_since
-        )
+        return attrs.evolve(state, base=base, since=since, progress=progress, evidence=event, active_since=active_since)
     base = {
         EventKind.FULFILLED: ObligationStatus.FULFILLED,
         EventKind.BREACHED: ObligationStatus.BREACHED,
         EventKind.WAIVED: ObligationStatus.WAIVED,
     }[kind]
-    progress = state.progress
     measure = state.obligation.measure
-    if kind is EventKind.FULFILLED and measure is not None:
-        progress = measure.target
+    settled_progress = measure.target if kind is EventKind.FULFILLED and measure is not None else state.progress
     return attrs.evolve(
-        state, base=base, since=event.date, progress=progress, evidence=event, active_since=active_since
+        state, base=base, since=event.date, progress=settled_progress, evidence=event, active_since=active_since
     )

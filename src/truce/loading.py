@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import yaml
 
-from truce._yaml import MAX_BYTES, LineDict, read_yaml
+from truce._yaml import MAX_BYTES, read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.ceasefire import Ceasefire
 from truce.dates import DateLike, to_date
@@ -81,7 +81,9 @@ def _text(data: Mapping[str, Any], key: str, field: str, problems: _Problems, *,
     return str(value)
 
 
-def _date(data: Mapping[str, Any], key: str, field: str, problems: _Problems, *, required: bool = False) -> dt.date | None:
+def _date(
+    data: Mapping[str, Any], key: str, field: str, problems: _Problems, *, required: bool = False
+) -> dt.date | None:
     value = data.get(key)
     if value is None:
         if required:
@@ -130,10 +132,12 @@ def _read_source(
         if base is None:
             return None
         return attrs.evolve(
-            base, locator=_text(data, "locator", field, problems) or base.locator, quote=_text(data, "quote", field, problems)
+            base,
+            locator=_text(data, "locator", field, problems) or base.locator,
+            quote=_text(data, "quote", field, problems),
         )
     _keys(data, _SOURCE_KEYS, field, problems)
-    return _build(
+    source: Source | None = _build(
         Source,
         field,
         problems,
@@ -145,9 +149,12 @@ def _read_source(
         locator=_text(data, "locator", field, problems),
         quote=_text(data, "quote", field, problems),
     )
+    return source
 
 
-def _read_registry(value: object, field: str, problems: _Problems, base: Mapping[str, Source] = {}) -> dict[str, Source]:
+def _read_registry(
+    value: object, field: str, problems: _Problems, base: Mapping[str, Source] = {}
+) -> dict[str, Source]:
     registry = dict(base)
     if value is None:
         return registry
@@ -187,19 +194,27 @@ def read_agreement(data: object, *, path: str = "<data>") -> Agreement:
     written = top.get("written", True)
     if not isinstance(written, bool):
         problems.add("expected true or false", "written", top)
-    header = {
-        "id": _text(top, "id", "agreement", problems, required=True),
-        "title": _text(top, "title", "agreement", problems, required=True),
-        "summary": _text(top, "summary", "agreement", problems),
-        "in_force": _date(top, "in_force", "agreement", problems, required=True),
-        "agreed": _date(top, "agreed", "agreement", problems),
-        "ended": _date(top, "ended", "agreement", problems),
-        "initial": _text(top, "initial", "agreement", problems, required=True),
-    }
+    agreement_id = _text(top, "id", "agreement", problems, required=True)
+    title = _text(top, "title", "agreement", problems, required=True)
+    in_force = _date(top, "in_force", "agreement", problems, required=True)
+    initial = _text(top, "initial", "agreement", problems, required=True)
+    summary = _text(top, "summary", "agreement", problems)
+    agreed = _date(top, "agreed", "agreement", problems)
+    ended = _date(top, "ended", "agreement", problems)
     problems.check()
+    assert agreement_id is not None
+    assert title is not None
+    assert in_force is not None
+    assert initial is not None
     try:
         return Agreement(
-            **header,
+            id=agreement_id,
+            title=title,
+            in_force=in_force,
+            initial=initial,
+            summary=summary,
+            agreed=agreed,
+            ended=ended,
             written=bool(written),
             parties=parties,
             obligations=obligations,
@@ -313,9 +328,15 @@ def _read_due(value: object, field: str, problems: _Problems, where: object) -> 
             problems.add(f"{key} must be a whole number", f"{field}.{key}", data)
             return None
     result: Due | None = _build(
-        Due, field, problems, data, date=_date(data, "date", field, problems), after=_text(data, "after", field, problems),
-        days=data.get("days", 0), hours=data.get("hours", 0),
-    )  # fmt: skip
+        Due,
+        field,
+        problems,
+        data,
+        date=_date(data, "date", field, problems),
+        after=_text(data, "after", field, problems),
+        days=data.get("days", 0),
+        hours=data.get("hours", 0),
+    )
     return result
 
 
@@ -392,10 +413,11 @@ def _read_transitions(
         else:
             from_phases = _id_list(origin, f"{field}.from", problems)
         guard: Guard = Const(True)
-        if data.get("guard") is not None:
+        raw_guard = data.get("guard")
+        if raw_guard is not None:
+            text = str(raw_guard).lower() if isinstance(raw_guard, bool) else str(raw_guard)
             try:
-                guard = parse_guard(str(data["guard"]) if not isinstance(data["guard"], bool) else str(data["guard"]).lower(),
-                                    field=f"{field}.guard")  # fmt: skip
+                guard = parse_guard(text, field=f"{field}.guard")
             except DefinitionError as exc:
                 for p in exc.problems:
                     problems.add(p.message, p.field or field, data)
@@ -476,7 +498,12 @@ def _obligation_out(o: Obligation, registry: Mapping[str, Source]) -> dict[str, 
 
 
 def _transition_out(t: Transition, registry: Mapping[str, Source]) -> dict[str, Any]:
-    out: dict[str, Any] = {"trigger": t.trigger, "from": list(t.from_phases), "to": t.to_phase, "guard": t.guard.to_expr()}
+    out: dict[str, Any] = {
+        "trigger": t.trigger,
+        "from": list(t.from_phases),
+        "to": t.to_phase,
+        "guard": t.guard.to_expr(),
+    }
     if t.text:
         out["text"] = t.text
     if t.source:
@@ -501,7 +528,19 @@ def read_event(data: object, *, registry: Mapping[str, Source], field: str, prob
         return None
     _keys(mapping, _EVENT_KEYS, field, problems)
     kwargs: dict[str, Any] = {k: v for k, v in mapping.items() if k in _EVENT_KEYS and k != "source"}
-    for key in ("obligation", "fact", "trigger", "to", "party", "asserts", "reported_by", "text", "time", "kind", "precision"):
+    for key in (
+        "obligation",
+        "fact",
+        "trigger",
+        "to",
+        "party",
+        "asserts",
+        "reported_by",
+        "text",
+        "time",
+        "kind",
+        "precision",
+    ):
         if key in kwargs and kwargs[key] is not None and not isinstance(kwargs[key], str):
             problems.add(f"expected text, got {_kind(kwargs[key])}", f"{field}.{key}", mapping)
             return None
@@ -555,7 +594,9 @@ def _event_records(text: str | bytes, path: str) -> tuple[list[tuple[int | None,
     return [(getattr(item, "line", None), item) for item in data], sources
 
 
-def load_events(path: str | Path, agreement: Agreement | None = None, *, text: str | bytes | None = None) -> list[Event]:
+def load_events(
+    path: str | Path, agreement: Agreement | None = None, *, text: str | bytes | None = None
+) -> list[Event]:
     """Read an event log (YAML list, YAML mapping with ``sources``/``events``, or JSON Lines).
 
     Source references (``key`` or ``key#locator``) resolve against the log's own
@@ -627,7 +668,9 @@ def _bundled(name: str) -> tuple[Agreement, list[Event]]:
     label = f"truce/agreements/{name}.yaml"
     agreement = load_agreement(label, text=folder.joinpath(f"{name}.yaml").read_bytes())
     log = folder.joinpath(f"{name}.events.yaml")
-    events = load_events(f"truce/agreements/{name}.events.yaml", agreement, text=log.read_bytes()) if log.is_file() else []
+    events = (
+        load_events(f"truce/agreements/{name}.events.yaml", agreement, text=log.read_bytes()) if log.is_file() else []
+    )
     return agreement, events
 
 

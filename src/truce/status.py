@@ -87,7 +87,8 @@ class ObligationState:
         """True when parties' claims conflict with each other or with a reported settlement."""
         latest: dict[str, str] = {}
         for claim in self.claims:
-            assert claim.party is not None and claim.asserts is not None
+            assert claim.party is not None
+            assert claim.asserts is not None
             latest[claim.party] = claim.asserts
         asserted = set(latest.values())
         if self.base in SETTLED and self.evidence is not None:

@@ -140,7 +140,7 @@ def check_step(ceasefire: Ceasefire, event: Event) -> bool:
         if (event.trigger is None or t.trigger == event.trigger) and (event.to is None or t.to_phase == event.to)
     ]
     # Guards are pure: evaluating them on the ledger before recording is what the machine must have seen.
-    context = _Context(ceasefire._ledger, event.date)  # noqa: SLF001 - the harness reads the engine's ledger
+    context = _Context(ceasefire._ledger, event.date)
     verdicts = [evaluate(t.guard, context) for t in routes]
     try:
         ceasefire.record(event)
