@@ -36,3 +36,11 @@ def test_errors_share_one_root():
     assert issubclass(truce.TransitionBlocked, truce.TransitionError)
     assert issubclass(truce.UnknownName, KeyError)
     assert issubclass(truce.LoadError, ValueError)
+
+
+def test_agreements_stays_a_function_after_loading_bundled_data():
+    names = truce.agreements()
+    for name in names:
+        truce.load(name)
+    assert callable(truce.agreements)
+    assert truce.agreements() == names

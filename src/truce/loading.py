@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,6 @@ from truce.sources import Source
 
 __all__ = ["agreements", "dump_agreement", "load", "load_agreement", "load_events", "read_agreement"]
 
-_BUNDLED = "truce.agreements"
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 MAX_EVENTS = 2_000_000
 
@@ -647,16 +647,21 @@ def load_agreement(path: str | Path, *, text: str | bytes | None = None) -> Agre
     return read_agreement(data, path=name)
 
 
+def _bundled_folder() -> Traversable:
+    # A plain data folder, not a subpackage: importing ``truce.agreements`` as a module
+    # would replace the ``truce.agreements`` function on the package.
+    return resources.files("truce").joinpath("agreements")
+
+
 def agreements() -> list[str]:
     """Names of the bundled agreements, sorted.
 
     >>> "gaza-2025" in agreements()
     True
     """
-    folder = resources.files(_BUNDLED)
     return sorted(
         entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
+        for entry in _bundled_folder().iterdir()
         if entry.name.endswith(".yaml") and not entry.name.endswith(".events.yaml")
     )
 
@@ -664,7 +669,7 @@ def agreements() -> list[str]:
 def _bundled(name: str) -> tuple[Agreement, list[Event]]:
     if not _NAME.match(name) or name not in agreements():
         raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(agreements())}")])
-    folder = resources.files(_BUNDLED)
+    folder = _bundled_folder()
     label = f"truce/agreements/{name}.yaml"
     agreement = load_agreement(label, text=folder.joinpath(f"{name}.yaml").read_bytes())
     log = folder.joinpath(f"{name}.events.yaml")

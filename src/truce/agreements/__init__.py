@@ -1,1 +1,0 @@
-"""Bundled agreement definitions (``NAME.yaml``) and their event logs (``NAME.events.yaml``)."""
