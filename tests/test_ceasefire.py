@@ -179,7 +179,7 @@ def test_blockers_of_an_overdue_obligation_name_party_deadline_and_progress(fres
     assert (blocker.progress, blocker.target, blocker.unit) == (5, 12, "detainees")
     assert blocker.since == dt.date(2025, 4, 1)
     assert {s.title for s in blocker.sources} == {"Riverside truce text", "Monitors arrive"}
-    assert "overdue, 5 of 12 detainees since 2025-04-01  due 2025-04-04, overdue 6 days" in blocker.line()
+    assert "overdue, 5 of 12 detainees, owed since 2025-04-01  due 2025-04-04, overdue 6 days" in blocker.line()
 
 
 def test_nothing_blocks_is_falsy(riverside):

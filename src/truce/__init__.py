@@ -31,6 +31,14 @@ from truce.status import ObligationState, ObligationStatus
 
 __version__ = "0.1.0"
 
+# Errors show as ``truce.TransitionBlocked`` in tracebacks, the name users catch them by.
+for _error in (
+    DateError, DefinitionError, EventError, IllegalTransition, LoadError, TransitionBlocked, TransitionError,
+    TruceError, UnknownName,
+):  # fmt: skip
+    _error.__module__ = "truce"
+del _error
+
 __all__ = [
     "Agreement",
     "Blocker",

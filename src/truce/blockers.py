@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from truce.agreement import Agreement
+from truce.dates import days
 from truce.guards import Elapsed, FactCompare, Fulfilled, StatusIs, Verdict
 from truce.sources import Source
 from truce.status import ObligationState
@@ -65,14 +66,14 @@ class Blocker:
             if self.met and self.since:
                 status += f" {self.since}"
             elif self.since:
-                status += f" since {self.since}"
+                status += f", owed since {self.since}"
             bits.append(status)
             if self.due and not self.met:
                 due = f"due {self.due}"
                 if self.original_due and self.original_due != self.due:
                     due += f" (originally {self.original_due})"
                 if self.days_overdue:
-                    due += f", overdue {self.days_overdue} days"
+                    due += f", overdue {days(self.days_overdue)}"
                 bits.append(due)
             elif not self.met and self.due is None:
                 bits.append("no deadline stated")

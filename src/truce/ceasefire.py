@@ -21,7 +21,7 @@ from transitions import Machine
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_leaf
-from truce.dates import DateLike, to_date
+from truce.dates import DateLike, days, to_date
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
 from truce.events import Event, EventKind
 from truce.guards import AnyOf, FactValue, Verdict, evaluate
@@ -459,7 +459,7 @@ class Ceasefire:
                 detail.append(f"due {state.due}")
             overdue = state.days_overdue(self.date)
             if overdue:
-                detail.append(f"overdue {overdue} days")
+                detail.append(f"overdue {days(overdue)}")
             if state.disputed:
                 detail.append("DISPUTED")
             lines.append(f"  {status:<9} {o.id}  [{o.party or '-'}]  {'; '.join(detail)}".rstrip())

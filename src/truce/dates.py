@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["DateLike", "to_date"]
+__all__ = ["DateLike", "days", "to_date"]
 
 DateLike = dt.date | str
 
@@ -35,3 +35,8 @@ def to_date(value: object, *, field: str = "date") -> dt.date:
         except ValueError:
             raise ValueError(f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
     raise ValueError(f"{field}: expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
+
+
+def days(count: int) -> str:
+    """``"1 day"``, ``"77 days"``: counts of days as people write them."""
+    return f"{count} day" if count == 1 else f"{count} days"

@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 
 from truce._names import is_id
+from truce.dates import days
 from truce.errors import DefinitionError, Problem
 from truce.status import ObligationState, ObligationStatus
 
@@ -344,15 +345,15 @@ def _evaluate_leaf(guard: Guard, context: GuardContext) -> Verdict:
     if isinstance(guard, After):
         if as_of >= guard.date:
             return Verdict(guard, Truth.TRUE, f"{guard.date} has come")
-        return Verdict(guard, Truth.FALSE, f"not before {guard.date} ({(guard.date - as_of).days} days left)")
+        return Verdict(guard, Truth.FALSE, f"not before {guard.date} ({days((guard.date - as_of).days)} left)")
     if isinstance(guard, Elapsed):
         anchor = context.anchor_date(guard.since)
         if anchor is None:
             return Verdict(guard, Truth.FALSE, f"{guard.since} has not begun")
         ends = anchor + dt.timedelta(days=guard.days)
         if as_of >= ends:
-            return Verdict(guard, Truth.TRUE, f"{guard.days} days since {guard.since} passed on {ends}")
-        return Verdict(guard, Truth.FALSE, f"{guard.days} days since {guard.since} end on {ends}")
+            return Verdict(guard, Truth.TRUE, f"{days(guard.days)} since {guard.since} passed on {ends}")
+        return Verdict(guard, Truth.FALSE, f"{days(guard.days)} since {guard.since} end on {ends}")
     raise TypeError(f"not a guard: {guard!r}")  # pragma: no cover - the parser builds only the above
 
 

@@ -46,7 +46,8 @@ class PhaseChange:
         text = f"{self.date} {self.from_phase} -> {self.to_phase} ({self.trigger})"
         if self.irregular:
             names = ", ".join(v.guard.to_expr() for v in self.unmet)
-            text += f" IRREGULAR: declared with {len(self.unmet)} condition(s) unmet: {names}"
+            count = f"{len(self.unmet)} condition{'s' if len(self.unmet) != 1 else ''}"
+            text += f" IRREGULAR: declared with {count} unmet: {names}"
         return text
 
 
