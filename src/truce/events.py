@@ -135,7 +135,7 @@ class Event:
         subject = self.subject or self.trigger or self.to
         if subject:
             head += f" {subject}"
-        if self.kind is EventKind.PROGRESS or self.kind is EventKind.FACT:
+        if self.value is not None:
             head += f" = {self.value}"
         if self.asserts:
             head += f" (claims {self.asserts})"
