@@ -8,7 +8,8 @@ EXPECTED = {
     "ObligationKind", "ObligationState", "ObligationStatus", "Party", "PartyKind", "Phase", "PhaseChange",
     "Precision", "Problem", "Snapshot", "Source", "Transition", "TransitionBlocked", "TransitionError",
     "TruceError", "Truth", "UnknownName", "Verdict", "__version__", "agreements", "dump_agreement",
-    "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement",
+    "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement", "verify", "Finding",
+    "Report", "Severity",
 }  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from truce.obligations import Due, Measure, Obligation, ObligationKind
 from truce.parties import Party, PartyKind
 from truce.sources import Source
 from truce.status import ObligationState, ObligationStatus
+from truce.verification import Finding, Report, Severity, verify
 
 __version__ = "0.1.0"
 
@@ -51,6 +52,7 @@ __all__ = [
     "EventError",
     "EventKind",
     "FactDef",
+    "Finding",
     "IllegalTransition",
     "LoadError",
     "Measure",
@@ -64,6 +66,8 @@ __all__ = [
     "PhaseChange",
     "Precision",
     "Problem",
+    "Report",
+    "Severity",
     "Snapshot",
     "Source",
     "Transition",
@@ -82,4 +86,5 @@ __all__ = [
     "load_events",
     "parse_guard",
     "read_agreement",
+    "verify",
 ]
