@@ -113,3 +113,13 @@ def test_due_needs_exactly_one_anchor():
     assert truce.Due(after="in_force", hours=72).resolve(dt.date(2025, 10, 10)) == dt.date(2025, 10, 13)
     assert truce.Due(after="phase_two", days=30).describe() == "30 days after entering phase_two"
     assert truce.Due(after="in_force").describe() == "on entry into force"
+
+
+def test_python_constructors_take_iso_dates_too():
+    agreement = make(in_force="2025-01-01", agreed="2024-12-30")
+    assert agreement.in_force == dt.date(2025, 1, 1)
+    assert agreement.agreed == dt.date(2024, 12, 30)
+    assert Source("t", date="2025-01-02").date == dt.date(2025, 1, 2)
+    assert truce.Due(date="2025-01-03").date == dt.date(2025, 1, 3)
+    with pytest.raises(ValueError, match="not an ISO date"):
+        make(in_force="January")

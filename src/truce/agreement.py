@@ -15,6 +15,7 @@ from typing import TypeVar
 import attrs
 
 from truce._names import check_id, to_tuple
+from truce.dates import optional_date, to_date
 from truce.errors import DefinitionError, Problem, UnknownName
 from truce.guards import Const, Guard, references
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
@@ -78,7 +79,7 @@ class Agreement:
 
     id: str
     title: str
-    in_force: dt.date
+    in_force: dt.date = attrs.field(converter=to_date)
     parties: tuple[Party, ...] = attrs.field(converter=to_tuple)
     obligations: tuple[Obligation, ...] = attrs.field(converter=to_tuple)
     phases: tuple[Phase, ...] = attrs.field(converter=to_tuple)
@@ -87,8 +88,8 @@ class Agreement:
     transitions: tuple[Transition, ...] = attrs.field(converter=to_tuple)
     facts: tuple[FactDef, ...] = attrs.field(default=(), converter=to_tuple)
     sources: tuple[Source, ...] = attrs.field(default=(), converter=to_tuple)
-    agreed: dt.date | None = None
-    ended: dt.date | None = None
+    agreed: dt.date | None = attrs.field(default=None, converter=optional_date)
+    ended: dt.date | None = attrs.field(default=None, converter=optional_date)
     summary: str | None = None
     written: bool = True
     _party_index: dict[str, Party] = attrs.field(init=False, eq=False, repr=False)

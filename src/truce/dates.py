@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["DateLike", "days", "to_date"]
+__all__ = ["DateLike", "days", "optional_date", "to_date"]
 
 DateLike = dt.date | str
 
@@ -35,6 +35,11 @@ def to_date(value: object, *, field: str = "date") -> dt.date:
         except ValueError:
             raise ValueError(f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
     raise ValueError(f"{field}: expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
+
+
+def optional_date(value: object) -> dt.date | None:
+    """attrs converter: a date, an ISO string, or None."""
+    return None if value is None else to_date(value)
 
 
 def days(count: int) -> str:

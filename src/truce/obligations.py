@@ -8,6 +8,7 @@ import enum
 import attrs
 
 from truce._names import check_id
+from truce.dates import optional_date
 from truce.sources import Source
 
 __all__ = ["Due", "Measure", "Obligation", "ObligationKind"]
@@ -60,7 +61,7 @@ class Due:
     '72 hours after entry into force'
     """
 
-    date: dt.date | None = None
+    date: dt.date | None = attrs.field(default=None, converter=optional_date)
     after: str | None = None
     days: int = attrs.field(default=0, validator=attrs.validators.ge(0))
     hours: int = attrs.field(default=0, validator=attrs.validators.ge(0))

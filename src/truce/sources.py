@@ -6,6 +6,8 @@ import datetime as dt
 
 import attrs
 
+from truce.dates import optional_date
+
 __all__ = ["Source"]
 
 
@@ -30,7 +32,7 @@ class Source:
 
     title: str = attrs.field(validator=attrs.validators.min_len(1))
     publisher: str | None = attrs.field(default=None, converter=_optional_text)
-    date: dt.date | None = None
+    date: dt.date | None = attrs.field(default=None, converter=optional_date)
     url: str | None = attrs.field(default=None, converter=_optional_text)
     locator: str | None = attrs.field(default=None, converter=_optional_text)
     quote: str | None = attrs.field(default=None, converter=_optional_text)
