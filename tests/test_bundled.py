@@ -1,0 +1,151 @@
+"""The bundled agreements: every fact sourced, every date inside the agreement's life, known history replayed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import truce
+
+NAMES = truce.agreements()
+#: The latest day the gathered sources cover (see shared/domain/facts.md); nothing bundled may be later.
+SOURCES_REACH = dt.date(2026, 2, 28)
+
+
+def test_the_four_cases_are_bundled():
+    assert NAMES == ["gaza-2025", "gaza-2025-01", "iran-israel-2025", "lebanon-2024"]
+
+
+def _checkable(source: truce.Source | None) -> bool:
+    return source is not None and bool(source.title.strip()) and bool(source.publisher)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_obligation_and_event_has_a_source(name):
+    ceasefire = truce.load(name)
+    agreement = ceasefire.agreement
+    missing = [o.id for o in agreement.obligations if not _checkable(o.source)]
+    missing += [e.describe() for e in ceasefire.events if not _checkable(e.source)]
+    assert missing == []
+    for source in agreement.sources:
+        assert source.publisher, f"source {source.key} has no publisher"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_event_says_who_reports_it_and_what_happened(name):
+    for event in truce.load(name).events:
+        # a claim's claimant (``party``) is who says it
+        assert event.reported_by or (event.kind == "claim" and event.party), event.describe()
+        assert event.text, event.describe()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_date_lies_within_the_agreement_life(name):
+    ceasefire = truce.load(name)
+    agreement = ceasefire.agreement
+    start = agreement.agreed or agreement.in_force
+    end = agreement.ended or SOURCES_REACH
+    outside = [e.describe() for e in ceasefire.events if not start <= e.date <= end]
+    outside += [
+        f"{o.id} due {o.due.date}" for o in agreement.obligations if o.due and o.due.date and o.due.date < start
+    ]
+    assert outside == []
+    assert agreement.in_force <= SOURCES_REACH
+    for source in agreement.sources:
+        assert source.date is None or source.date <= SOURCES_REACH
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_source_urls_are_web_addresses(name):
+    agreement = truce.load(name).agreement
+    for source in agreement.sources:
+        assert source.url is None or source.url.startswith("https://"), source.url
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bundled_agreements_verify_and_round_trip(name):
+    agreement = truce.load(name).agreement
+    assert truce.verify(agreement).ok
+    assert truce.load_agreement(f"{name}.yaml", text=truce.dump_agreement(agreement)) == agreement
+
+
+# --- gaza-2025: what blocks phase two, told truthfully -------------------------------
+
+
+def test_gaza_december_2025_blocked_only_by_the_last_deceased_hostage():
+    december = truce.load("gaza-2025").as_of("2025-12-29")
+    assert december.phase == "phase_one"
+    blockers = december.blockers("phase_two")
+    assert [b.obligation for b in blockers] == ["deceased_hostages_remains_returned"]
+    (remains,) = blockers
+    assert remains.party == "hamas"
+    assert (remains.progress, remains.target) == (27, 28)
+    assert remains.due == dt.date(2025, 10, 13)
+    assert remains.days_overdue == 77
+    assert {b.obligation for b in blockers.met} == {
+        "idf_withdrawal_to_yellow_line",
+        "living_hostages_released",
+        "prisoners_released",
+    }
+
+
+def test_gaza_phase_two_was_declared_irregularly_and_the_remains_came_later():
+    gaza = truce.load("gaza-2025")
+    change = next(c for c in gaza.history() if c.to_phase == "phase_two")
+    assert change.date == dt.date(2026, 1, 14)
+    assert change.irregular
+    assert [v.guard.to_expr() for v in change.unmet] == ["fulfilled(deceased_hostages_remains_returned)"]
+    assert change.event is not None
+    assert change.event.source is not None
+    remains = gaza.status("deceased_hostages_remains_returned")
+    assert (remains.base, remains.since) == ("fulfilled", dt.date(2026, 1, 26))
+
+
+def test_gaza_isf_deployment_is_unknown_not_false():
+    gaza = truce.load("gaza-2025")
+    blockers = gaza.blockers("isf_deployment")
+    isf = next(b for b in blockers if b.fact == "isf_troops_in_gaza")
+    assert isf.truth == "unknown"
+
+
+# --- gaza-2025-01: the January 2025 ceasefire never reached phase two ------------------
+
+
+def test_january_2025_replays_the_known_history():
+    january = truce.load("gaza-2025-01")
+    assert january.as_of("2025-02-01").phase == "phase_one"
+    assert january.as_of("2025-03-02").phase == "phase_one_expired"
+    assert january.as_of("2025-03-17").phase == "phase_one_expired"
+    assert january.as_of("2025-03-18").phase == "collapsed"
+    assert january.phase == "collapsed"
+    assert all(c.to_phase != "phase_two" for c in january.history())
+
+
+def test_january_2025_names_what_blocked_phase_two_on_1_march():
+    blockers = truce.load("gaza-2025-01").as_of("2025-03-01").blockers("phase_two")
+    assert blockers
+    assert "phase_two_terms_agreed" in blockers.obligations
+
+
+# --- lebanon-2024: a deadline moved by a third party, and kept visible -----------------
+
+
+def test_lebanon_withdrawal_deadline_extension_keeps_the_original():
+    march = truce.load("lebanon-2024").as_of("2025-03-01")
+    withdrawal = next(s for s in march.obligations() if s.extensions and s.obligation.party == "israel")
+    assert withdrawal.original_due == dt.date(2025, 1, 26)
+    assert withdrawal.due == dt.date(2025, 2, 18)
+    assert withdrawal.status_on(march.date) == "overdue"
+    assert withdrawal.disputed
+
+
+# --- iran-israel-2025: unwritten, staggered, disputed ------------------------------------
+
+
+def test_iran_israel_is_unwritten_and_its_second_stage_irregular():
+    iran = truce.load("iran-israel-2025")
+    assert iran.agreement.written is False
+    assert iran.phase == "war_ended"
+    assert [c.irregular for c in iran.history()[1:]] == [True, False]
+    assert any(e.time for e in iran.events)
