@@ -17,7 +17,7 @@ for name in truce.agreements():
     ceasefire = truce.load(name)
     counts = Counter(str(s.status_on(ceasefire.date)) for s in ceasefire.obligations())
     disputed = sum(s.disputed for s in ceasefire.obligations())
-    irregular = sum(c.irregular for c in ceasefire.history())
+    irregular = sum(c.irregular for c in ceasefire.phase_history())
     print(
         f"{name:<18}{ceasefire.phase:<20}{ceasefire.data_through!s:<14}{irregular:<10}{counts['fulfilled']:>10}"
         f"{counts['overdue']:>9}{counts['breached']:>9}{disputed:>9}{counts['pending']:>8}"

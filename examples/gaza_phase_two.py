@@ -41,5 +41,5 @@ print("the real record is untouched:", december.can("begin_phase_two") is False)
 
 print()
 print("== How phase two actually began")
-for change in gaza.history():
+for change in gaza.phase_history():
     print(change.describe())

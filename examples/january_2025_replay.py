@@ -28,6 +28,6 @@ for day, label in (
     print(f"phase-two talks: {talks_then.status_on(then.date)}")
 
 print("\nPhase changes:")
-for change in january.history():
+for change in january.phase_history():
     print(" ", change.describe())
-print("Phase two was never entered:", all(c.to_phase != "phase_two" for c in january.history()))
+print("Phase two was never entered:", all(c.to_phase != "phase_two" for c in january.phase_history()))

@@ -92,7 +92,7 @@ def test_gaza_december_2025_blocked_only_by_the_last_deceased_hostage():
 
 def test_gaza_phase_two_was_declared_irregularly_and_the_remains_came_later():
     gaza = truce.load("gaza-2025")
-    change = next(c for c in gaza.history() if c.to_phase == "phase_two")
+    change = next(c for c in gaza.phase_history() if c.to_phase == "phase_two")
     assert change.date == dt.date(2026, 1, 14)
     assert change.irregular
     assert [v.guard.to_expr() for v in change.unmet] == ["fulfilled(deceased_hostages_remains_returned)"]
@@ -119,7 +119,7 @@ def test_january_2025_replays_the_known_history():
     assert january.as_of("2025-03-17").phase == "phase_one_expired"
     assert january.as_of("2025-03-18").phase == "collapsed"
     assert january.phase == "collapsed"
-    assert all(c.to_phase != "phase_two" for c in january.history())
+    assert all(c.to_phase != "phase_two" for c in january.phase_history())
 
 
 def test_january_2025_names_what_blocked_phase_two_on_1_march():
@@ -147,5 +147,5 @@ def test_iran_israel_is_unwritten_and_its_second_stage_irregular():
     iran = truce.load("iran-israel-2025")
     assert iran.agreement.written is False
     assert iran.phase == "war_ended"
-    assert [c.irregular for c in iran.history()[1:]] == [True, False]
+    assert [c.irregular for c in iran.phase_history()[1:]] == [True, False]
     assert any(e.time for e in iran.events)

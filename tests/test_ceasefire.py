@@ -57,7 +57,7 @@ def test_advance_fires_when_the_guard_holds_and_is_replayable(riverside):
     monitors(riverside, 12)
     assert riverside.can("phase_two")
     assert riverside.advance("begin_phase_two") == "phase_two"
-    change = riverside.history()[-1]
+    change = riverside.phase_history()[-1]
     assert (change.from_phase, change.to_phase, change.irregular) == ("phase_one", "phase_two", False)
     assert riverside.events[-1].kind == "transition"
     assert riverside.as_of("2025-04-07").phase == "phase_one"
@@ -80,7 +80,7 @@ def test_guard_is_evaluated_on_the_day_of_the_move(riverside):
 def test_declared_move_is_irregular_and_keeps_the_unmet_conditions(riverside):
     riverside.record(Event("2025-04-09", "declared", trigger="begin_phase_two", source=NEWS, reported_by="mediator"))
     assert riverside.phase == "phase_two"
-    change = riverside.history()[-1]
+    change = riverside.phase_history()[-1]
     assert change.irregular
     assert [v.guard.to_expr() for v in change.unmet] == ["fact(monitors_deployed) >= 10"]
     assert "IRREGULAR" in change.describe()
@@ -90,7 +90,7 @@ def test_declared_move_is_irregular_and_keeps_the_unmet_conditions(riverside):
 def test_declared_move_where_the_guard_holds_is_regular(riverside):
     monitors(riverside, 10)
     riverside.record(Event("2025-04-09", "declared", to="phase_two", source=NEWS))
-    assert not riverside.history()[-1].irregular
+    assert not riverside.phase_history()[-1].irregular
 
 
 def test_declared_move_needs_a_defined_transition(riverside):

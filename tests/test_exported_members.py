@@ -9,7 +9,8 @@ EXPECTED = {
     "Precision", "Problem", "Snapshot", "Source", "Transition", "TransitionBlocked", "TransitionError",
     "TruceError", "Truth", "UnknownName", "Verdict", "__version__", "agreements", "dump_agreement",
     "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement", "verify", "Finding",
-    "Report", "Severity",
+    "Report", "Severity", "Compliance", "PartyCompliance", "Deadline", "MissingDependency", "ObligationChange",
+    "Unblock", "UnblockSet",
 }  # fmt: skip
 
 

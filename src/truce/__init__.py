@@ -8,12 +8,15 @@ True
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.blockers import Blocker, Blockers
 from truce.ceasefire import Ceasefire, Snapshot
+from truce.compliance import Compliance, PartyCompliance
+from truce.deadlines import Deadline
 from truce.errors import (
     DateError,
     DefinitionError,
     EventError,
     IllegalTransition,
     LoadError,
+    MissingDependency,
     Problem,
     TransitionBlocked,
     TransitionError,
@@ -22,19 +25,21 @@ from truce.errors import (
 )
 from truce.events import Event, EventKind, Precision
 from truce.guards import Truth, Verdict, evaluate, parse_guard
-from truce.ledger import PhaseChange
+from truce.ledger import ObligationChange, PhaseChange
 from truce.loading import agreements, dump_agreement, load, load_agreement, load_events, read_agreement
 from truce.obligations import Due, Measure, Obligation, ObligationKind
 from truce.parties import Party, PartyKind
 from truce.sources import Source
 from truce.status import ObligationState, ObligationStatus
+from truce.unblock import Unblock, UnblockSet
 from truce.verification import Finding, Report, Severity, verify
 
 __version__ = "0.1.0"
 
 # Errors show as ``truce.TransitionBlocked`` in tracebacks, the name users catch them by.
 for _error in (
-    DateError, DefinitionError, EventError, IllegalTransition, LoadError, TransitionBlocked, TransitionError,
+    DateError, DefinitionError, EventError, IllegalTransition, LoadError, MissingDependency, TransitionBlocked,
+    TransitionError,
     TruceError, UnknownName,
 ):  # fmt: skip
     _error.__module__ = "truce"
@@ -45,7 +50,9 @@ __all__ = [
     "Blocker",
     "Blockers",
     "Ceasefire",
+    "Compliance",
     "DateError",
+    "Deadline",
     "DefinitionError",
     "Due",
     "Event",
@@ -56,11 +63,14 @@ __all__ = [
     "IllegalTransition",
     "LoadError",
     "Measure",
+    "MissingDependency",
     "Obligation",
+    "ObligationChange",
     "ObligationKind",
     "ObligationState",
     "ObligationStatus",
     "Party",
+    "PartyCompliance",
     "PartyKind",
     "Phase",
     "PhaseChange",
@@ -75,6 +85,8 @@ __all__ = [
     "TransitionError",
     "TruceError",
     "Truth",
+    "Unblock",
+    "UnblockSet",
     "UnknownName",
     "Verdict",
     "__version__",

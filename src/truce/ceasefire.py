@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -21,16 +21,23 @@ from transitions import Machine
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_leaf
+from truce.compliance import Compliance, compliance
 from truce.dates import DateLike, days, to_date
+from truce.deadlines import Deadline, deadlines
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
 from truce.events import Event, EventKind
-from truce.guards import AnyOf, FactValue, Verdict, evaluate
-from truce.ledger import Ledger, PhaseChange
+from truce.frames import to_frame
+from truce.guards import AnyOf, FactValue, Guard, GuardContext, Verdict, evaluate
+from truce.ledger import Change, Checkpoint, Ledger, PhaseChange
 from truce.sources import Source
 from truce.status import ObligationState
+from truce.unblock import Unblock, UnblockSet, minimal_sets
+from truce.views import PartyView, describe_view
 
 __all__ = ["Ceasefire", "Snapshot"]
 
+#: How many events between two ledger checkpoints (``as_of`` replays at most this many).
+CHECKPOINT_EVERY = 2048
 _DECLARED = "declared:"  # internal trigger prefix; ':' cannot occur in an id, so no clash
 
 
@@ -70,6 +77,7 @@ class Snapshot:
     obligations: tuple[ObligationState, ...]
     facts: tuple[FactValue, ...]
     history: tuple[PhaseChange, ...]
+    changes: int
 
 
 class Ceasefire:
@@ -80,27 +88,54 @@ class Ceasefire:
     :meth:`as_of`.
     """
 
+    _as_of: dt.date | None
+
     def __init__(self, agreement: Agreement, events: Iterable[Event] = (), *, as_of: DateLike | None = None) -> None:
-        self._agreement = agreement
-        self._ledger = Ledger.start(agreement)
-        self._events: list[Event] = []
-        self._dates: list[dt.date] = []
-        self._as_of: dt.date | None = None
-        self._verdicts: dict[int, Verdict] = {}
-        self._on: dt.date = agreement.in_force
-        self._engine = _Engine()
-        self._machine = Machine(
-            model=self._engine,
-            states=agreement.phase_ids,
-            initial=agreement.initial,
-            transitions=self._machine_transitions(),
-            auto_transitions=False,
-            ignore_invalid_triggers=False,
-        )
+        self._setup(agreement, Ledger.start(agreement))
         for event in events:
             self.record(event)
         if as_of is not None:
             self._as_of = self._check_date(as_of, "as_of")
+
+    def _setup(self, agreement: Agreement, ledger: Ledger) -> None:
+        self._agreement = agreement
+        self._ledger = ledger
+        self._events: list[Event] = []
+        self._dates: list[dt.date] = []
+        self._checkpoints: list[Checkpoint] = []
+        self._as_of = None
+        self._verdicts: dict[int, Verdict] = {}
+        self._on: dt.date = agreement.in_force
+        self._engine = _Engine()
+        # The initial state is the ledger's phase: a fresh ledger's initial phase, or the
+        # phase a checkpoint recorded after moves this machine (or its twin) already made.
+        self._machine = Machine(
+            model=self._engine,
+            states=agreement.phase_ids,
+            initial=ledger.phase,
+            transitions=self._machine_transitions(),
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+
+    @classmethod
+    def _replayed(cls, original: Ceasefire, upto: int, day: dt.date) -> Ceasefire:
+        """``original`` as it stood after ``upto`` events: nearest checkpoint, then a short replay."""
+        checkpoints = [c for c in original._checkpoints if c.events <= upto]
+        copy = cls.__new__(cls)
+        if checkpoints:
+            start = checkpoints[-1].events
+            copy._setup(original._agreement, original._ledger.restore(checkpoints[-1]))
+            copy._events = original._events[:start]
+            copy._dates = original._dates[:start]
+            copy._checkpoints = checkpoints
+        else:
+            start = 0
+            copy._setup(original._agreement, Ledger.start(original._agreement))
+        for event in original._events[start:upto]:
+            copy.record(event)
+        copy._as_of = day
+        return copy
 
     def _machine_transitions(self) -> list[dict[str, Any]]:
         wired: list[dict[str, Any]] = []
@@ -182,8 +217,16 @@ class Ceasefire:
         """Every obligation's state, in definition order."""
         return [self._ledger.states[o.id] for o in self._agreement.obligations]
 
-    def history(self) -> tuple[PhaseChange, ...]:
-        """The phase record from entry into force, irregular moves flagged."""
+    def history(self) -> tuple[Change, ...]:
+        """The timeline: phase changes (irregular ones flagged) and obligation changes, in order.
+
+        Each entry has a ``date``, a ``describe()`` line and the ``event`` behind it (whose
+        ``source`` is the citation); entry into force comes first.
+        """
+        return tuple(self._ledger.changes)
+
+    def phase_history(self) -> tuple[PhaseChange, ...]:
+        """Only the phase changes, from entry into force."""
         return tuple(self._ledger.phase_log)
 
     def snapshot(self) -> Snapshot:
@@ -193,7 +236,8 @@ class Ceasefire:
             len(self._events),
             tuple(self.obligations()),
             tuple(sorted(self._ledger.facts.values(), key=lambda f: f.name)),
-            self.history(),
+            self.phase_history(),
+            len(self._ledger.changes),
         )
 
     # --- time ------------------------------------------------------------------------
@@ -214,8 +258,7 @@ class Ceasefire:
         A date after the last event is allowed; :attr:`beyond_data` then says so.
         """
         day = self._check_date(date, "as_of")
-        upto = bisect.bisect_right(self._dates, day)
-        return Ceasefire(self._agreement, self._events[:upto], as_of=day)
+        return Ceasefire._replayed(self, bisect.bisect_right(self._dates, day), day)
 
     # --- recording -------------------------------------------------------------------
 
@@ -240,6 +283,8 @@ class Ceasefire:
             self._ledger.apply(event)
         self._events.append(event)
         self._dates.append(event.date)
+        if len(self._events) % CHECKPOINT_EVERY == 0:
+            self._checkpoints.append(self._ledger.checkpoint(len(self._events)))
         if self._as_of is not None and event.date > self._as_of:
             self._as_of = event.date
 
@@ -363,32 +408,40 @@ class Ceasefire:
 
     # --- questions -------------------------------------------------------------------
 
-    def blockers(self, target: str, *, as_of: DateLike | None = None) -> Blockers:
+    def blockers(self, target: str, *, as_of: DateLike | None = None, view: str | None = None) -> Blockers:
         """What blocks ``target`` (a trigger or a destination phase) on the as-of date.
 
-        Falsy when nothing blocks. Raises :class:`~truce.UnknownName` for a name the
-        agreement does not define and :class:`~truce.IllegalTransition` when no
-        transition leads there from the current phase.
+        Falsy when nothing blocks. ``view=PARTY`` evaluates the guard as that party's
+        claims have it (see :mod:`truce.views`); the default is the reported facts, with
+        claims kept apart. Raises :class:`~truce.UnknownName` for a name the agreement
+        does not define and :class:`~truce.IllegalTransition` when no transition leads
+        there from the current phase.
         """
         if as_of is not None:
-            return self.as_of(as_of).blockers(target)
+            return self.as_of(as_of).blockers(target, view=view)
+        if target == self.phase and self._agreement.has_phase(target):
+            return Blockers(
+                self._agreement.id,
+                "-",
+                self.phase,
+                target,
+                self.date,
+                (),
+                note=f"already in {target} (since {self._entered(target)})",
+                view=describe_view(view),
+            )
+        trigger, routes = self._resolve(target)
+        return self._blockers(trigger, routes, self.date, view)
+
+    def _resolve(self, target: str) -> tuple[str, list[tuple[int, Transition]]]:
+        """The trigger and transitions ``target`` (a trigger or a phase) means from here."""
         agreement = self._agreement
         if target in agreement.triggers:
             routes = self._routes(trigger=target)
             if not routes:
                 raise self._illegal(target)
-            return self._blockers(target, routes, self.date)
+            return target, routes
         if agreement.has_phase(target):
-            if target == self.phase:
-                return Blockers(
-                    agreement.id,
-                    "-",
-                    self.phase,
-                    target,
-                    self.date,
-                    (),
-                    note=f"already in {target} (since {self._entered(target)})",
-                )
             routes = self._routes(to=target)
             if not routes:
                 reachable = ", ".join(sorted({t.to_phase for _, t in self._routes()})) or "none"
@@ -397,16 +450,101 @@ class Ceasefire:
                     trigger=target,
                     phase=self.phase,
                 )
-            return self._blockers(routes[0][1].trigger, routes, self.date)
+            return routes[0][1].trigger, routes
         raise UnknownName("trigger or phase", target, [*agreement.triggers, *agreement.phase_ids])
+
+    def _context(self, day: dt.date, view: str | None) -> GuardContext:
+        context: GuardContext = _Context(self._ledger, day)
+        if view is None:
+            return context
+        if not self._agreement.has_party(view):
+            raise UnknownName("party", view, [p.id for p in self._agreement.parties])
+        return PartyView(context, view, tuple(self._ledger.fact_claims))
+
+    def _verdict(self, routes: list[tuple[int, Transition]], day: dt.date, view: str | None) -> tuple[Guard, Verdict]:
+        guards = [t.guard for _, t in routes]
+        guard = guards[0] if len(guards) == 1 else AnyOf(tuple(guards))
+        return guard, evaluate(guard, self._context(day, view))
+
+    def unblock(self, target: str, *, as_of: DateLike | None = None, view: str | None = None) -> Unblock:
+        """The smallest sets of conditions whose fulfilment would open ``target``, smallest first.
+
+        Each set names the obligations (with the parties that owe them) and facts that
+        would have to become true; fulfilling any one set is enough, and no smaller part
+        of a set would do.
+        """
+        if as_of is not None:
+            return self.as_of(as_of).unblock(target, view=view)
+        trigger, routes = self._resolve(target)
+        guard, verdict = self._verdict(routes, self.date, view)
+        terms, complete = minimal_sets(verdict) if not verdict.holds else ([], True)
+        leaves = {leaf.guard: leaf for leaf in verdict.leaves()}
+        sets = tuple(
+            UnblockSet(
+                tuple(
+                    describe_leaf(leaves[g], self._agreement, self._ledger.states, self.date)
+                    for g in sorted(term, key=lambda g: g.to_expr())
+                )
+            )
+            for term in terms
+        )
+        return Unblock(
+            trigger, self.phase, routes[0][1].to_phase, self.date, sets, verdict.holds, complete, guard.to_expr()
+        )
+
+    def deadlines(self, as_of: DateLike | None = None) -> list[Deadline]:
+        """Open obligations with a known deadline, soonest (or most overdue) first, with days left or overdue."""
+        if as_of is not None:
+            return self.as_of(as_of).deadlines()
+        return deadlines(self.obligations(), self.date)
+
+    def compliance(self, as_of: DateLike | None = None) -> Compliance:
+        """Per party: fulfilled, overdue, breached, disputed, pending…, incidents; and irregular moves."""
+        if as_of is not None:
+            return self.as_of(as_of).compliance()
+        return compliance(
+            self._agreement, self.obligations(), self._ledger.incidents, self._ledger.phase_log, self.date
+        )
+
+    def what_if(
+        self,
+        *,
+        fulfil: Iterable[str] = (),
+        breach: Iterable[str] = (),
+        waive: Iterable[str] = (),
+        facts: Mapping[str, bool | int | float | str] | None = None,
+        as_of: DateLike | None = None,
+    ) -> Ceasefire:
+        """A new ceasefire with hypothetical events added on the as-of date; this one is untouched.
+
+        The hypothetical events are reported by ``"what-if"`` and cite no real source, so
+        they can never be mistaken for the record.
+        """
+        scenario = self.as_of(as_of if as_of is not None else self.date)
+        day = scenario.date
+        made_up = Source("Hypothetical (what-if scenario), not a real event", "truce")
+        planned = [Event(day, EventKind.FULFILLED, obligation=o, source=made_up, reported_by="what-if") for o in fulfil]
+        planned += [Event(day, EventKind.BREACHED, obligation=o, source=made_up, reported_by="what-if") for o in breach]
+        planned += [Event(day, EventKind.WAIVED, obligation=o, source=made_up, reported_by="what-if") for o in waive]
+        planned += [
+            Event(day, EventKind.FACT, fact=name, value=value, source=made_up, reported_by="what-if")
+            for name, value in (facts or {}).items()
+        ]
+        for event in planned:
+            scenario.record(event)
+        return scenario
+
+    def to_frame(self, what: str = "events") -> Any:
+        """A pandas DataFrame of events, obligations, compliance, deadlines or history (needs ``truce[pandas]``)."""
+        return to_frame(self, what)
 
     def _entered(self, phase: str) -> dt.date | None:
         return next((c.date for c in reversed(self._ledger.phase_log) if c.to_phase == phase), None)
 
-    def _blockers(self, trigger: str, routes: list[tuple[int, Transition]], day: dt.date) -> Blockers:
-        guards = [t.guard for _, t in routes]
-        guard = guards[0] if len(guards) == 1 else AnyOf(tuple(guards))
-        verdict = evaluate(guard, _Context(self._ledger, day))
+    def _blockers(
+        self, trigger: str, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None
+    ) -> Blockers:
+        guard, verdict = self._verdict(routes, day, view)
         states = self._ledger.states
 
         def unique(leaves: tuple[Verdict, ...]) -> tuple[Any, ...]:
@@ -424,6 +562,7 @@ class Ceasefire:
             unique(verdict.unmet()),
             unique(verdict.met()),
             guard=guard.to_expr(),
+            view=describe_view(view),
         )
 
     def can(self, target: str) -> bool:
@@ -446,7 +585,7 @@ class Ceasefire:
         """A plain-text status report: phase, how it got there, every obligation."""
         a = self._agreement
         lines = [f"{a.id}: {a.title}", repr(self)]
-        for change in self.history():
+        for change in self.phase_history():
             lines.append(f"  {change.describe()}")
         lines.append("obligations:")
         for state in self.obligations():

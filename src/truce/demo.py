@@ -12,7 +12,7 @@ def main() -> None:
     gaza = load("gaza-2025")
     print(gaza.summary())
     print()
-    entered = next((c for c in gaza.history() if c.to_phase == "phase_two"), None)
+    entered = next((c for c in gaza.phase_history() if c.to_phase == "phase_two"), None)
     if entered is None:
         print("What blocks phase two:")
         print(gaza.blockers("phase_two"))

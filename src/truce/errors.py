@@ -9,6 +9,7 @@ Definition-time problems (a bad agreement file) are kept apart from run-time one
     ├── EventError             an event that cannot be recorded (also ValueError)
     ├── DateError              a date outside the agreement's life (also ValueError)
     ├── UnknownName            a name that is not defined (also KeyError)
+    ├── MissingDependency      an optional extra that is not installed (also ImportError)
     └── TransitionError        a trigger that cannot fire now
         ├── IllegalTransition  no such trigger from the current phase
         └── TransitionBlocked  the trigger exists but its guard does not hold
@@ -32,6 +33,7 @@ __all__ = [
     "EventError",
     "IllegalTransition",
     "LoadError",
+    "MissingDependency",
     "Problem",
     "TransitionBlocked",
     "TransitionError",
@@ -149,6 +151,15 @@ class UnknownName(TruceError, KeyError):
         if self.known:
             msg += f"; known: {', '.join(self.known)}"
         return msg
+
+
+class MissingDependency(TruceError, ImportError):
+    """A feature needs an optional extra that is not installed; the message says how to get it."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(f"this needs {module}, which is not installed: pip install 'truce[{extra}]'")
 
 
 class TransitionError(TruceError):

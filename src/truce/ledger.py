@@ -1,16 +1,19 @@
-"""The ledger: a fold of events into obligation statuses, facts and the phase record.
+"""The ledger: a fold of events into obligation statuses, facts and the record of changes.
 
-Applying one event touches only what that event is about, so recording is O(1) in
-the length of the log; replaying to a date is the same fold over a prefix. The ledger
-never decides whether a transition may fire: that is the machine's job (see
-:mod:`truce.ceasefire`); it only records phase changes it is told about.
+Applying one event touches only what that event is about, so recording is O(1) in the
+length of the log. The ledger never decides whether a transition may fire: that is the
+machine's job (see :mod:`truce.ceasefire`); it only records phase changes it is told about.
+
+Its append-only parts (incidents, claims on facts, the change record) are never rewritten,
+so a :class:`Checkpoint` is a copy of the small dictionaries plus the lengths of those
+lists: cheap to take every few thousand events, and enough to restore the ledger as it
+stood, which is what makes ``as_of`` a bisect plus a short replay.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -20,7 +23,7 @@ from truce.guards import FactValue, Verdict
 from truce.obligations import ANCHOR_IN_FORCE
 from truce.status import ObligationState, ObligationStatus
 
-__all__ = ["Ledger", "PhaseChange"]
+__all__ = ["Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange"]
 
 
 @attrs.frozen
@@ -51,6 +54,42 @@ class PhaseChange:
         return text
 
 
+@attrs.frozen
+class ObligationChange:
+    """One change to an obligation: its status, its measured progress, or its deadline.
+
+    ``before`` and ``after`` are statuses (``status``, ``progress``) or ISO dates
+    (``deadline``); ``event`` is the report that caused it, and carries the source.
+    """
+
+    date: dt.date
+    obligation: str
+    what: str
+    before: str | None
+    after: str
+    event: Event | None = None
+
+    def describe(self) -> str:
+        was = f"{self.before} -> " if self.before is not None else ""
+        return f"{self.date} {self.obligation} {self.what}: {was}{self.after}"
+
+
+Change: TypeAlias = PhaseChange | ObligationChange
+
+
+@attrs.frozen
+class Checkpoint:
+    """The ledger after ``events`` events: its dictionaries, and how long its logs were."""
+
+    events: int
+    phase: str
+    states: dict[str, ObligationState]
+    facts: dict[str, FactValue]
+    entered: dict[str, dt.date]
+    last_date: dt.date | None
+    lengths: tuple[int, int, int, int]
+
+
 @attrs.define
 class Ledger:
     """Mutable accumulator behind a :class:`~truce.Ceasefire`; copy it before a what-if."""
@@ -59,9 +98,10 @@ class Ledger:
     phase: str
     states: dict[str, ObligationState]
     facts: dict[str, FactValue] = attrs.field(factory=dict)
-    fact_claims: dict[str, list[Event]] = attrs.field(factory=lambda: defaultdict(list))
+    fact_claims: list[Event] = attrs.field(factory=list)
     incidents: list[Event] = attrs.field(factory=list)
     phase_log: list[PhaseChange] = attrs.field(factory=list)
+    changes: list[Change] = attrs.field(factory=list)
     entered: dict[str, dt.date] = attrs.field(factory=dict)
     last_date: dt.date | None = None
 
@@ -71,21 +111,40 @@ class Ledger:
         states = {o.id: ObligationState(o) for o in agreement.obligations}
         ledger = cls(agreement, agreement.initial, states)
         ledger.entered[ANCHOR_IN_FORCE] = agreement.in_force
-        ledger.phase_log.append(PhaseChange(agreement.in_force, None, agreement.initial, None))
+        start = PhaseChange(agreement.in_force, None, agreement.initial, None)
+        ledger.phase_log.append(start)
+        ledger.changes.append(start)
         ledger._enter(agreement.initial, agreement.in_force, anchor=ANCHOR_IN_FORCE)
         return ledger
 
     def copy(self) -> Ledger:
-        return Ledger(
-            self.agreement,
+        return self.restore(self.checkpoint(0))
+
+    def checkpoint(self, events: int) -> Checkpoint:
+        return Checkpoint(
+            events,
             self.phase,
             dict(self.states),
             dict(self.facts),
-            defaultdict(list, {k: list(v) for k, v in self.fact_claims.items()}),
-            list(self.incidents),
-            list(self.phase_log),
             dict(self.entered),
             self.last_date,
+            (len(self.fact_claims), len(self.incidents), len(self.phase_log), len(self.changes)),
+        )
+
+    def restore(self, checkpoint: Checkpoint) -> Ledger:
+        """A new ledger as it stood at ``checkpoint`` (taken from this ledger or an ancestor)."""
+        claims, incidents, phases, changes = checkpoint.lengths
+        return Ledger(
+            self.agreement,
+            checkpoint.phase,
+            dict(checkpoint.states),
+            dict(checkpoint.facts),
+            self.fact_claims[:claims],
+            self.incidents[:incidents],
+            self.phase_log[:phases],
+            self.changes[:changes],
+            dict(checkpoint.entered),
+            checkpoint.last_date,
         )
 
     # --- reading (the GuardContext protocol, minus as_of) ---------------------------
@@ -115,18 +174,31 @@ class Ledger:
             self.incidents.append(event)
             return
         if kind is EventKind.CLAIM and event.obligation is None:
-            assert event.fact is not None
-            self.fact_claims[event.fact].append(event)
+            self.fact_claims.append(event)
             return
         assert event.obligation is not None
-        state = self.states[event.obligation]
-        self.states[event.obligation] = _apply_to_obligation(state, event)
+        before = self.states[event.obligation]
+        after = _apply_to_obligation(before, event)
+        self.states[event.obligation] = after
+        self._note(before, after, event)
+
+    def _note(self, before: ObligationState, after: ObligationState, event: Event) -> None:
+        oid = before.obligation.id
+        if after.base is not before.base:
+            self.changes.append(ObligationChange(event.date, oid, "status", str(before.base), str(after.base), event))
+        elif after.progress != before.progress and after.progress is not None:
+            was = None if before.progress is None else f"{before.progress:g}"
+            self.changes.append(ObligationChange(event.date, oid, "progress", was, f"{after.progress:g}", event))
+        if after.due != before.due and after.due is not None:
+            was = None if before.due is None else before.due.isoformat()
+            self.changes.append(ObligationChange(event.date, oid, "deadline", was, after.due.isoformat(), event))
 
     def enter_phase(self, change: PhaseChange) -> None:
         """Record a phase change the machine has made (regular or declared)."""
         self.last_date = change.date
         self.phase = change.to_phase
         self.phase_log.append(change)
+        self.changes.append(change)
         self._enter(change.to_phase, change.date, anchor=change.to_phase)
 
     def _enter(self, phase: str, on: dt.date, *, anchor: str) -> None:
@@ -146,6 +218,8 @@ class Ledger:
                 changes.update(due=o.due.date, original_due=o.due.date)
             if changes:
                 self.states[o.id] = attrs.evolve(state, **changes)
+                if "base" in changes and anchor != ANCHOR_IN_FORCE:
+                    self.changes.append(ObligationChange(on, o.id, "status", "pending", "active"))
 
 
 def _apply_to_obligation(state: ObligationState, event: Event) -> ObligationState:

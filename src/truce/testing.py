@@ -150,10 +150,10 @@ def check_step(ceasefire: Ceasefire, event: Event) -> bool:
         return False
     if event.kind not in (EventKind.TRANSITION, EventKind.DECLARED):
         assert ceasefire.phase == before.phase, f"a {event.kind} event moved the phase"
-        assert len(ceasefire.history()) == len(before.history), f"a {event.kind} event changed the phase record"
+        assert len(ceasefire.phase_history()) == len(before.history), f"a {event.kind} event changed the phase record"
         return True
-    change = ceasefire.history()[-1]
-    assert len(ceasefire.history()) == len(before.history) + 1, "a move was not recorded exactly once"
+    change = ceasefire.phase_history()[-1]
+    assert len(ceasefire.phase_history()) == len(before.history) + 1, "a move was not recorded exactly once"
     assert change.event is event, "the phase change does not point at its event"
     assert change.from_phase == before.phase
     assert any(change.to_phase == t.to_phase for t in routes), "the phase moved along no defined transition"
@@ -191,7 +191,7 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
                 assert self.ceasefire.snapshot() == before, "a refused trigger changed the ceasefire"
             else:
                 assert could, f"{trigger} fired although can() said no"
-                assert not self.ceasefire.history()[-1].irregular
+                assert not self.ceasefire.phase_history()[-1].irregular
 
         @precondition(lambda self: bool(self.ceasefire.events))
         @rule(data=st.data())

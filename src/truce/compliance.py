@@ -1,0 +1,115 @@
+"""Compliance: per party, how many obligations are fulfilled, overdue, breached, disputed, pending.
+
+Counts come from the reported record (claims never settle an obligation; conflicting
+claims make it *disputed*). Incidents are counted against the party they are attributed
+to: an attribution, not a verdict. Irregular phase moves are listed alongside, since a
+move made before its conditions held is part of how an agreement is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from truce.agreement import Agreement
+from truce.events import Event
+from truce.ledger import PhaseChange
+from truce.status import ObligationState
+
+__all__ = ["Compliance", "PartyCompliance"]
+
+COLUMNS = ("fulfilled", "overdue", "breached", "disputed", "partial", "active", "pending", "waived", "incidents")
+NO_PARTY = "(joint or no party)"
+
+
+@attrs.frozen
+class PartyCompliance:
+    """One party's record on one day."""
+
+    party: str
+    name: str
+    obligations: tuple[str, ...]
+    fulfilled: int = 0
+    overdue: int = 0
+    breached: int = 0
+    disputed: int = 0
+    partial: int = 0
+    active: int = 0
+    pending: int = 0
+    waived: int = 0
+    incidents: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"party": self.party, "name": self.name, "obligations": len(self.obligations)}
+        out.update({column: getattr(self, column) for column in COLUMNS})
+        return out
+
+
+@attrs.frozen
+class Compliance:
+    """Every party's record on one day, plus the irregular phase moves so far."""
+
+    agreement: str
+    as_of: dt.date
+    parties: tuple[PartyCompliance, ...]
+    irregular: tuple[PhaseChange, ...] = ()
+
+    def __iter__(self) -> Iterator[PartyCompliance]:
+        return iter(self.parties)
+
+    def __getitem__(self, party: str) -> PartyCompliance:
+        for row in self.parties:
+            if row.party == party:
+                return row
+        raise KeyError(party)
+
+    def __str__(self) -> str:
+        width = max([len(r.party) for r in self.parties] + [5])
+        head = f"{'party':<{width}} {'owes':>4} " + " ".join(f"{c:>9}" for c in COLUMNS)
+        lines = [f"{self.agreement}: compliance as of {self.as_of}", head]
+        for row in self.parties:
+            cells = " ".join(f"{getattr(row, c):>9}" for c in COLUMNS)
+            lines.append(f"{row.party:<{width}} {len(row.obligations):>4} {cells}")
+        for change in self.irregular:
+            lines.append(f"irregular move: {change.describe()}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agreement": self.agreement,
+            "as_of": self.as_of.isoformat(),
+            "parties": [row.to_dict() for row in self.parties],
+            "irregular": [c.describe() for c in self.irregular],
+        }
+
+
+def compliance(
+    agreement: Agreement,
+    states: list[ObligationState],
+    incidents: list[Event],
+    phase_log: list[PhaseChange],
+    as_of: dt.date,
+) -> Compliance:
+    rows = []
+    owing = [(p.id, p.name) for p in agreement.parties]
+    if any(s.obligation.party is None for s in states):
+        owing.append((NO_PARTY, NO_PARTY))
+    for party, name in owing:
+        mine = [s for s in states if (s.obligation.party or NO_PARTY) == party]
+        attributed = sum(1 for e in incidents if e.party == party and e.date <= as_of)
+        if not mine and not attributed:
+            continue
+        counts = dict.fromkeys(COLUMNS, 0)
+        for state in mine:
+            counts[str(state.status_on(as_of))] += 1
+            counts["disputed"] += state.disputed
+        counts["incidents"] = attributed
+        rows.append(PartyCompliance(party, name, tuple(s.obligation.id for s in mine), **counts))
+    irregular = tuple(c for c in phase_log if c.irregular and c.date <= as_of)
+    return Compliance(agreement.id, as_of, tuple(rows), irregular)

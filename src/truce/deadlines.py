@@ -1,0 +1,80 @@
+"""Deadlines: what is due when, what is overdue, by how much, and whether it was moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from truce.dates import days
+from truce.status import SETTLED, ObligationState
+
+__all__ = ["Deadline", "deadlines"]
+
+
+@attrs.frozen
+class Deadline:
+    """One open obligation's deadline on a given day.
+
+    ``days_left`` is positive for an upcoming deadline (0 on the day itself);
+    ``days_overdue`` is positive once it has passed. ``original`` differs from ``due`` when
+    an extension moved it, and ``extensions`` counts the moves.
+    """
+
+    obligation: str
+    party: str | None
+    text: str
+    due: dt.date
+    original: dt.date | None
+    status: str
+    as_of: dt.date
+    extensions: int = 0
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.as_of).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    def describe(self) -> str:
+        when = f"overdue {days(self.days_overdue)}" if self.overdue else f"{days(self.days_left)} left"
+        moved = f" (originally {self.original})" if self.original and self.original != self.due else ""
+        return f"{self.due}{moved} {self.obligation} [{self.party or '-'}]: {when}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "obligation": self.obligation,
+            "party": self.party,
+            "due": self.due.isoformat(),
+            "original": self.original.isoformat() if self.original else None,
+            "status": self.status,
+            "days_left": self.days_left,
+            "days_overdue": self.days_overdue,
+            "extensions": self.extensions,
+        }
+
+
+def deadlines(states: list[ObligationState], as_of: dt.date) -> list[Deadline]:
+    """Open obligations with a known deadline, soonest (or most overdue) first."""
+    found = [
+        Deadline(
+            s.obligation.id,
+            s.obligation.party,
+            s.obligation.text,
+            s.due,
+            s.original_due,
+            str(s.status_on(as_of)),
+            as_of,
+            len(s.extensions),
+        )
+        for s in states
+        if s.due is not None and s.base not in SETTLED
+    ]
+    return sorted(found, key=lambda d: (d.due, d.obligation))

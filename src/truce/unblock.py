@@ -1,0 +1,155 @@
+"""Minimal unblock sets: the least that would have to become true for a transition to open.
+
+The guard's verdict tree is read as a monotone formula over its unmet leaves (a ``not``
+whose inner condition holds is itself a leaf): ``all`` multiplies out, ``any`` unites,
+and supersets are dropped. What remains are exactly the minimal sets, found without
+trying subsets one by one, so the answer is exact for guards of 30 leaves and more;
+only a guard whose expansion exceeds ``MAX_TERMS`` sets is cut short (``complete``
+is then False).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from truce.blockers import Blocker
+from truce.guards import AllOf, AnyOf, Const, Guard, Not, Verdict
+
+__all__ = ["Unblock", "UnblockSet", "force", "minimal_sets"]
+
+MAX_TERMS = 200_000
+
+Term = frozenset[Guard]
+
+
+def minimal_sets(verdict: Verdict) -> tuple[list[Term], bool]:
+    """The minimal sets of unmet leaves whose holding makes ``verdict`` hold; and whether complete."""
+    complete = True
+
+    def expand(node: Verdict) -> list[Term]:
+        nonlocal complete
+        if node.holds:
+            return [frozenset()]
+        if isinstance(node.guard, AnyOf):
+            return _minimise([t for child in node.children for t in expand(child)])
+        if isinstance(node.guard, AllOf):
+            terms: list[Term] = [frozenset()]
+            for child in node.children:
+                options = expand(child)
+                terms = _minimise([a | b for a in terms for b in options][:MAX_TERMS])
+                if len(terms) >= MAX_TERMS:
+                    complete = False
+            return terms
+        if isinstance(node.guard, Const):
+            return []  # ``false`` cannot be made true by anyone
+        return [frozenset({node.guard})]
+
+    return sorted(expand(verdict), key=lambda t: (len(t), sorted(g.to_expr() for g in t))), complete
+
+
+def _minimise(terms: list[Term]) -> list[Term]:
+    """Drop duplicates and every set that contains a smaller one."""
+    kept: list[Term] = []
+    by_size: dict[int, list[Term]] = {}
+    for term in sorted(set(terms), key=len):
+        # only a strictly smaller set can absorb this one, so same-size sets are never compared
+        if not any(smaller <= term for size, group in by_size.items() if size < len(term) for smaller in group):
+            kept.append(term)
+            by_size.setdefault(len(term), []).append(term)
+    return kept
+
+
+def force(guard: Guard, true_leaves: frozenset[Guard]) -> Guard:
+    """``guard`` with the given leaves replaced by ``true`` (to re-check a set's sufficiency)."""
+    if guard in true_leaves:
+        return Const(True)
+    if isinstance(guard, AllOf | AnyOf):
+        return type(guard)(tuple(force(child, true_leaves) for child in guard.children))
+    if isinstance(guard, Not):
+        return Not(force(guard.child, true_leaves))
+    return guard
+
+
+@attrs.frozen
+class UnblockSet:
+    """One minimal way to open the transition: these conditions, owed by these parties."""
+
+    conditions: tuple[Blocker, ...]
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.party or "(no party)" for c in self.conditions if c.obligation))
+
+    def __len__(self) -> int:
+        return len(self.conditions)
+
+    def __iter__(self) -> Iterator[Blocker]:
+        return iter(self.conditions)
+
+    def describe(self) -> str:
+        parts = []
+        for c in self.conditions:
+            who = f" [{c.party or 'no party'}]" if c.obligation else ""
+            parts.append(f"{c.obligation or c.fact or c.condition}{who}")
+        return " + ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"size": len(self), "parties": list(self.parties), "conditions": [c.to_dict() for c in self.conditions]}
+
+
+@attrs.frozen
+class Unblock:
+    """The minimal unblock sets for one target on one day, smallest first.
+
+    Empty with ``open`` True when nothing blocks; empty with ``open`` False when nothing
+    anyone could do would open it (a guard of ``false``).
+    """
+
+    trigger: str
+    phase: str
+    to_phase: str
+    as_of: dt.date
+    sets: tuple[UnblockSet, ...]
+    open: bool
+    complete: bool = True
+    guard: str = "true"
+
+    def __iter__(self) -> Iterator[UnblockSet]:
+        return iter(self.sets)
+
+    def __len__(self) -> int:
+        return len(self.sets)
+
+    def __getitem__(self, index: int) -> UnblockSet:
+        return self.sets[index]
+
+    def __str__(self) -> str:
+        head = f"{self.phase} -> {self.to_phase} ({self.trigger}) as of {self.as_of}"
+        if self.open:
+            return f"{head}: already open"
+        if not self.sets:
+            return f"{head}: nothing would open it"
+        lines = [f"{head}: {len(self.sets)} minimal way{'s' if len(self.sets) != 1 else ''} to open it"]
+        lines += [f"  {n}. {s.describe()}" for n, s in enumerate(self.sets, start=1)]
+        if not self.complete:
+            lines.append(f"  (cut short at {MAX_TERMS} sets)")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trigger": self.trigger,
+            "phase": self.phase,
+            "to_phase": self.to_phase,
+            "as_of": self.as_of.isoformat(),
+            "open": self.open,
+            "complete": self.complete,
+            "guard": self.guard,
+            "sets": [s.to_dict() for s in self.sets],
+        }
