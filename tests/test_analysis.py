@@ -168,7 +168,7 @@ contexts = st.builds(
 @given(guard=guards, context=contexts)
 def test_every_unblock_set_is_sufficient_and_minimal(guard, context):
     verdict = evaluate(guard, context)
-    sets, complete = minimal_sets(verdict)
+    sets, complete = minimal_sets(verdict, context)
     assert complete
     if verdict.holds:
         assert sets == [frozenset()]
@@ -185,7 +185,7 @@ def test_unblock_is_exact_for_thirty_leaves():
     pairs = " and ".join(f"(fulfilled(a{n}) or fulfilled(b{n}))" for n in range(15))
     guard = truce.parse_guard(pairs)
     context = Context(dt.date(2025, 1, 1), {}, {})
-    sets, complete = minimal_sets(evaluate(guard, context))
+    sets, complete = minimal_sets(evaluate(guard, context), context)
     assert complete
     assert len(sets) == 2**15
     assert all(len(s) == 15 for s in sets)
@@ -235,3 +235,12 @@ def test_frames_without_pandas_say_how_to_get_it(riverside, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(truce.MissingDependency, match=r"pip install 'truce\[pandas\]'"):
         riverside.to_frame("events")
+
+
+def test_unblock_drops_sets_that_contradict_themselves():
+    context = Context(dt.date(2025, 1, 1), {}, {})
+    guard = truce.parse_guard("(fulfilled(a) or fulfilled(b)) and not fulfilled(a)")
+    sets, _ = minimal_sets(evaluate(guard, context), context)
+    assert [sorted(g.to_expr() for g in s) for s in sets] == [["fulfilled(b)"]]
+    impossible = truce.parse_guard("fulfilled(a) and not fulfilled(a)")
+    assert minimal_sets(evaluate(impossible, context), context)[0] == []

@@ -477,7 +477,8 @@ class Ceasefire:
             return self.as_of(as_of).unblock(target, view=view)
         trigger, routes = self._resolve(target)
         guard, verdict = self._verdict(routes, self.date, view)
-        terms, complete = minimal_sets(verdict) if not verdict.holds else ([], True)
+        context = self._context(self.date, view)
+        terms, complete = minimal_sets(verdict, context) if not verdict.holds else ([], True)
         leaves = {leaf.guard: leaf for leaf in verdict.leaves()}
         sets = tuple(
             UnblockSet(

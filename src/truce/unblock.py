@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from truce.blockers import Blocker
-from truce.guards import AllOf, AnyOf, Const, Guard, Not, Verdict
+from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict, evaluate
 
 __all__ = ["Unblock", "UnblockSet", "force", "minimal_sets"]
 
@@ -26,8 +26,14 @@ MAX_TERMS = 200_000
 Term = frozenset[Guard]
 
 
-def minimal_sets(verdict: Verdict) -> tuple[list[Term], bool]:
-    """The minimal sets of unmet leaves whose holding makes ``verdict`` hold; and whether complete."""
+def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple[list[Term], bool]:
+    """The minimal sets of unmet leaves whose holding makes ``verdict`` hold; and whether complete.
+
+    The expansion treats leaves as independent. They are not always: making ``x`` true
+    also makes a ``not x`` elsewhere false. So sets that ask for ``x`` and ``not x`` are
+    dropped, and, given the ``context`` the verdict came from, every set is re-evaluated
+    with its leaves made true and kept only if the guard then holds.
+    """
     complete = True
 
     def expand(node: Verdict) -> list[Term]:
@@ -48,7 +54,10 @@ def minimal_sets(verdict: Verdict) -> tuple[list[Term], bool]:
             return []  # ``false`` cannot be made true by anyone
         return [frozenset({node.guard})]
 
-    return sorted(expand(verdict), key=lambda t: (len(t), sorted(g.to_expr() for g in t))), complete
+    terms = [t for t in expand(verdict) if not any(isinstance(g, Not) and g.child in t for g in t)]
+    if context is not None:
+        terms = [t for t in terms if evaluate(force(verdict.guard, t), context).holds]
+    return sorted(terms, key=lambda t: (len(t), sorted(g.to_expr() for g in t))), complete
 
 
 def _minimise(terms: list[Term]) -> list[Term]:
