@@ -210,6 +210,11 @@ class Blockers:
     def __repr__(self) -> str:
         return str(self)
 
+    def _repr_html_(self) -> str:
+        from truce.html import blockers_html
+
+        return blockers_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (str, int, float, bool, None, lists, dicts) that ``json.dumps`` accepts."""
         return {

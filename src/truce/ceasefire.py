@@ -24,10 +24,12 @@ from truce.blockers import Blockers, describe_leaf
 from truce.compliance import Compliance, compliance
 from truce.dates import DateLike, days, to_date
 from truce.deadlines import Deadline, deadlines
+from truce.diagrams import Diagram, diagram
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
 from truce.events import Event, EventKind
 from truce.frames import to_frame
 from truce.guards import AnyOf, FactValue, Guard, GuardContext, Verdict, evaluate
+from truce.html import ceasefire_html
 from truce.ledger import Change, Checkpoint, Ledger, PhaseChange
 from truce.sources import Source
 from truce.status import ObligationState
@@ -419,6 +421,8 @@ class Ceasefire:
         """
         if as_of is not None:
             return self.as_of(as_of).blockers(target, view=view)
+        if view is not None:
+            self._agreement.party(view)  # an unknown party is an error even when nothing is to be evaluated
         if target == self.phase and self._agreement.has_phase(target):
             return Blockers(
                 self._agreement.id,
@@ -581,6 +585,13 @@ class Ceasefire:
         data = f"data through {through}" if through else "no events"
         flag = ", beyond the data" if self.beyond_data and through else ""
         return f"<Ceasefire {self._agreement.id}: {self.phase} as of {self.date} ({data}{flag})>"
+
+    def _repr_html_(self) -> str:
+        return ceasefire_html(self)
+
+    def diagram(self) -> Diagram:
+        """The phase diagram on the as-of date: ``.mermaid()``, ``.dot()``, ``.render("svg")``; SVG in Jupyter."""
+        return diagram(self)
 
     def summary(self) -> str:
         """A plain-text status report: phase, how it got there, every obligation."""

@@ -80,6 +80,11 @@ class Compliance:
     def __repr__(self) -> str:
         return str(self)
 
+    def _repr_html_(self) -> str:
+        from truce.html import compliance_html
+
+        return compliance_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "agreement": self.agreement,

@@ -1,0 +1,101 @@
+"""A timeline picture: phases as bands, obligations as bars, incidents as ticks (matplotlib extra).
+
+Each obligation is a bar from the day it became owed to the day it was settled (or to the
+as-of date): grey while within its deadline, red once overdue, with a marker where it was
+fulfilled, breached or waived and a diamond where it is disputed. Incidents are ticks on
+the bottom row. Irregular phase moves are drawn as dashed lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from truce.errors import MissingDependency
+from truce.status import ObligationStatus
+
+if TYPE_CHECKING:
+    from truce.ceasefire import Ceasefire
+
+__all__ = ["timeline"]
+
+_PHASE_COLOURS = ("#dbe9f6", "#fde9d9", "#e2f0d9", "#fff2cc", "#e4dfec", "#ddebf7", "#fce4d6", "#ededed")
+_MARKERS = {
+    ObligationStatus.FULFILLED: ("o", "#2e7d32", "fulfilled"),
+    ObligationStatus.BREACHED: ("X", "#c62828", "breached"),
+    ObligationStatus.WAIVED: ("s", "#757575", "waived"),
+}
+
+
+def _pyplot() -> Any:
+    try:
+        matplotlib = importlib.import_module("matplotlib")
+    except ImportError:
+        raise MissingDependency("matplotlib", "plot") from None
+    matplotlib.use("Agg", force=False)
+    return importlib.import_module("matplotlib.pyplot")
+
+
+def timeline(ceasefire: Ceasefire, path: str | Path | None = None) -> Any:
+    """Draw the timeline of ``ceasefire`` up to its as-of date; save it to ``path`` if given.
+
+    Returns the matplotlib ``Figure`` (needs ``truce[plot]``).
+    """
+    plt = _pyplot()
+    agreement = ceasefire.agreement
+    end = ceasefire.date
+    start = agreement.agreed or agreement.in_force
+    states = [s for s in ceasefire.obligations() if s.active_since is not None]
+    rows = len(states) + 1
+    figure, axes = plt.subplots(figsize=(14, 1.6 + 0.42 * rows), layout="constrained")
+
+    changes = list(ceasefire.phase_history())
+    for n, change in enumerate(changes):
+        until = changes[n + 1].date if n + 1 < len(changes) else end + dt.timedelta(days=1)
+        axes.axvspan(change.date, until, color=_PHASE_COLOURS[n % len(_PHASE_COLOURS)], zorder=0)
+        axes.text(change.date, rows - 0.35, f" {change.to_phase}", fontsize=9, va="bottom", ha="left", color="#333")
+        if change.irregular:
+            axes.axvline(change.date, color="#c62828", linestyle="--", linewidth=1.2, zorder=1)
+            axes.text(change.date, -0.9, " declared, conditions unmet", color="#c62828", fontsize=8, va="top")
+
+    legend: dict[str, Any] = {}
+    for row, state in enumerate(reversed(states), start=1):
+        owed = state.active_since
+        assert owed is not None
+        settled = state.since if state.base in _MARKERS else None
+        stop = settled or end
+        due = state.due
+        on_time_end = min(stop, due) if due else stop
+        bar = axes.barh(row, (on_time_end - owed).days or 0.6, left=owed, height=0.5, color="#9e9e9e", zorder=2)
+        legend.setdefault("owed, not overdue", bar)
+        if due and stop > due:
+            late = axes.barh(row, (stop - due).days, left=due, height=0.5, color="#e57373", zorder=2)
+            legend.setdefault("overdue", late)
+        if due:
+            axes.plot([due, due], [row - 0.32, row + 0.32], color="black", linewidth=1.5, zorder=3)
+        if settled is not None:
+            marker, colour, label = _MARKERS[state.base]
+            point = axes.scatter([settled], [row], marker=marker, color=colour, s=60, zorder=4)
+            legend.setdefault(label, point)
+        if state.disputed:
+            point = axes.scatter([stop], [row + 0.3], marker="D", color="#ef6c00", s=30, zorder=4)
+            legend.setdefault("disputed", point)
+
+    incidents = [e.date for e in ceasefire.incidents if e.date <= end]
+    if incidents:
+        ticks = axes.vlines(incidents, -0.3, 0.3, color="#6d4c41", linewidth=1, zorder=3)
+        legend.setdefault("incident", ticks)
+
+    labels = ["incidents"] + [s.obligation.id for s in reversed(states)]
+    axes.set_yticks(range(rows), labels, fontsize=8)
+    axes.set_ylim(-1.2, rows + 0.4)
+    axes.set_xlim(start - dt.timedelta(days=2), end + dt.timedelta(days=3))
+    axes.set_title(f"{agreement.title}: as of {end}", fontsize=11, loc="left")
+    axes.grid(axis="x", color="white", linewidth=0.8)
+    figure.autofmt_xdate()
+    axes.legend(legend.values(), legend.keys(), loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    if path is not None:
+        figure.savefig(path, dpi=110)
+    return figure

@@ -1,0 +1,169 @@
+"""The truce command: every command, its --json, and its error paths."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from truce import cli as cli_module
+from truce.cli import cli
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0):
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == code, (result.output, result.stderr)
+        return result
+
+    return invoke
+
+
+def test_list(run):
+    out = run("list").stdout
+    assert out.splitlines()[0].startswith("gaza-2025\tphase_two\t2026-02-19\t")
+    rows = json.loads(run("list", "--json").stdout)
+    assert [r["name"] for r in rows] == ["gaza-2025", "gaza-2025-01", "iran-israel-2025", "lebanon-2024"]
+
+
+def test_show(run):
+    assert "begin_phase_two" in run("show", "gaza-2025").stdout
+    data = json.loads(run("show", str(DOCS / "riverside.yaml"), "--json").stdout)
+    assert data["id"] == "riverside"
+
+
+def test_status(run):
+    out = run("status", "gaza-2025", "--as-of", "2025-12-29").stdout
+    assert "<Ceasefire gaza-2025: phase_one as of 2025-12-29" in out
+    data = json.loads(run("status", "gaza-2025", "--json").stdout)
+    assert data["phase"] == "phase_two"
+    assert data["beyond_data"] is False
+    remains = next(o for o in data["obligations"] if o["obligation"] == "deceased_hostages_remains_returned")
+    assert remains["status"] == "fulfilled"
+
+
+def test_blockers(run):
+    out = run("blockers", "gaza-2025", "phase_two", "--as-of", "2025-12-29").stdout
+    assert out.startswith("phase_one -> phase_two (begin_phase_two) blocked as of 2025-12-29: 1 of 4 conditions unmet")
+    assert "[source: " in out
+    data = json.loads(run("blockers", "gaza-2025", "begin_phase_two", "--as-of", "2025-12-29", "--json").stdout)
+    assert data["unmet"][0]["days_overdue"] == 77
+    viewed = json.loads(run("blockers", "lebanon-2024", "implemented", "--view", "israel", "--json").stdout)
+    assert viewed["view"].startswith("as israel claims it")
+
+
+def test_unblock_history_deadlines(run):
+    assert (
+        "deceased_hostages_remains_returned [hamas]"
+        in run("unblock", "gaza-2025", "phase_two", "--as-of", "2025-12-29").stdout
+    )
+    sets = json.loads(run("unblock", "gaza-2025", "phase_two", "--as-of", "2025-12-29", "--json").stdout)["sets"]
+    assert sets[0]["parties"] == ["hamas"]
+    history = run("history", "gaza-2025").stdout
+    assert "IRREGULAR" in history
+    assert "[source: " in history
+    entries = json.loads(run("history", "gaza-2025", "--json").stdout)
+    assert any(e["irregular"] for e in entries)
+    assert "overdue 77 days" in run("deadlines", "gaza-2025", "--as-of", "2025-12-29").stdout
+    assert json.loads(run("deadlines", "gaza-2025", "--as-of", "2025-12-29", "--json").stdout)[0]["days_overdue"] == 77
+
+
+def test_check_passes_and_fails_with_exit_codes(run, tmp_path):
+    assert "0 errors" in run("check", "gaza-2025").stdout
+    assert "no bundled agreement named 'riverside'" in run("check", "riverside", "--json", code=3).stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((DOCS / "riverside.yaml").read_text().replace("guard: fulfilled(pull_back)", "guard: false"))
+    out = run("check", str(broken), code=1).stdout
+    assert "impossible-guard" in out
+    typo = tmp_path / "typo.yaml"
+    typo.write_text((DOCS / "riverside.yaml").read_text().replace("party: south", "party: sooth"))
+    data = json.loads(run("check", str(typo), "--json", code=1).stdout)
+    assert data["ok"] is False
+    assert "unknown party 'sooth'" in data["findings"][0]["message"]
+
+
+def test_diagrams(run, tmp_path):
+    mermaid = run("diagram", "gaza-2025", "--as-of", "2025-12-29").stdout
+    assert "stateDiagram-v2" in mermaid
+    assert "BLOCKED: 1 unmet" in mermaid
+    dot = run("diagram", "gaza-2025", "--format", "dot").stdout
+    assert dot.startswith("digraph")
+    target = tmp_path / "gaza.svg"
+    if shutil.which("dot"):
+        run("diagram", "gaza-2025", "--format", "svg", "-o", str(target))
+        assert target.read_text().lstrip().startswith(("<?xml", "<svg"))
+    else:
+        err = run("diagram", "gaza-2025", "--format", "svg", "-o", str(target), code=4).stderr
+        assert "Graphviz 'dot' program" in err
+    assert "binary" in run("diagram", "gaza-2025", "--format", "png", code=3).stderr
+
+
+def test_timeline(run, tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib is in the dev extra; CI installs it")
+    target = tmp_path / "gaza.png"
+    run("timeline", "gaza-2025", "-o", str(target))
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status", "nowhere"], "no bundled agreement named 'nowhere'"),
+        (["status", "gaza-2025", "--as-of", "soon"], "not an ISO date"),
+        (["status", "gaza-2025", "--as-of", "2020-01-01"], "before gaza-2025 existed"),
+        (["blockers", "gaza-2025", "phase_nine"], "unknown trigger or phase 'phase_nine'"),
+        (["blockers", "gaza-2025", "phase_one"], "no transition leads from 'phase_two' to 'phase_one'"),
+        (["blockers", "gaza-2025", "phase_two", "--view", "nobody"], "unknown party 'nobody'"),
+        (["status", "missing.yaml"], "missing.yaml: no such file"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code_3(run, args, message):
+    result = run(*args, code=3)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("truce: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_file_is_one_line(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [unclosed\n")
+    err = run("status", str(bad), code=3).stderr
+    assert "bad.yaml:2: malformed YAML" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_debug_shows_the_traceback():
+    result = CliRunner().invoke(cli, ["--debug", "status", "nowhere"])
+    assert result.exit_code != 0
+    assert result.exception is not None
+
+
+def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    err = run("timeline", "gaza-2025", "-o", str(tmp_path / "x.png"), code=4).stderr
+    assert "pip install 'truce[plot]'" in err
+
+
+def test_rich_output_on_a_terminal(run, monkeypatch):
+    monkeypatch.setattr(cli_module, "_tty", lambda: True)
+    assert "gaza-2025" in run("list").stdout
+    assert "deceased_hostages_remains_returned" in run("status", "gaza-2025").stdout
+    assert "blocked as of 2025-12-29" in run("blockers", "gaza-2025", "phase_two", "--as-of", "2025-12-29").stdout
+
+
+def test_usage_errors_exit_2(run):
+    run("blockers", "gaza-2025", code=2)
+    run("nonsense", code=2)
