@@ -24,6 +24,7 @@ from truce.guards import (
     Truth,
     evaluate,
     parse_guard,
+    truth,
 )
 from truce.obligations import Obligation
 from truce.sources import Source
@@ -232,3 +233,21 @@ def test_kleene_logic_is_commutative_and_respects_negation(a, b):
     assert a & b is b & a
     assert a | b is b | a
     assert ~(a & b) is (~a | ~b)
+
+
+@given(guards, st.data())
+def test_truth_agrees_with_evaluate(guard, data):
+    statuses = list(ObligationStatus)
+    context = Context(
+        as_of=data.draw(st.dates(dt.date(2024, 1, 1), dt.date(2026, 1, 1))),
+        states={
+            o: state(o, data.draw(st.sampled_from(statuses)), due=data.draw(st.none() | st.dates()))
+            for o in ("a", "b", "c", "hostages", "isf_troops")
+        },
+        facts={
+            f: FactValue(f, data.draw(st.integers(-5, 5) | st.booleans() | st.just("x")), dt.date(2025, 1, 1))
+            for f in data.draw(st.sets(st.sampled_from(["a", "b", "c", "hostages", "isf_troops"])))
+        },
+        anchors={"in_force": dt.date(2025, 1, 1)},
+    )
+    assert truth(guard, context) is evaluate(guard, context).truth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from collections.abc import Iterable
@@ -13,7 +14,13 @@ _RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "No
 
 def is_id(name: object) -> bool:
     """True if ``name`` can be an id: an identifier of at most 100 characters, not a keyword."""
-    return isinstance(name, str) and bool(_ID.match(name)) and not keyword.iskeyword(name) and name not in _RESERVED
+    return isinstance(name, str) and _is_id_text(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_id_text(name: str) -> bool:
+    # cached: the same few ids are checked on every event of a long log
+    return bool(_ID.match(name)) and not keyword.iskeyword(name) and name not in _RESERVED
 
 
 def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:

@@ -96,6 +96,8 @@ class Agreement:
     _obligation_index: dict[str, Obligation] = attrs.field(init=False, eq=False, repr=False)
     _phase_index: dict[str, Phase] = attrs.field(init=False, eq=False, repr=False)
     _fact_index: dict[str, FactDef] = attrs.field(init=False, eq=False, repr=False)
+    _triggers: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    _touched: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
@@ -107,6 +109,12 @@ class Agreement:
         object.__setattr__(self, "_obligation_index", obligations)
         object.__setattr__(self, "_phase_index", phases)
         object.__setattr__(self, "_fact_index", facts)
+        object.__setattr__(self, "_triggers", tuple(dict.fromkeys(t.trigger for t in self.transitions)))
+        touched: dict[str, list[Obligation]] = {}
+        for o in self.obligations:
+            for anchor in {o.phase, o.due.after if o.due else None} - {None}:
+                touched.setdefault(str(anchor), []).append(o)
+        object.__setattr__(self, "_touched", {anchor: tuple(items) for anchor, items in touched.items()})
         problems += self._reference_problems()
         if self.agreed and self.agreed > self.in_force:
             problems.append(Problem(f"agreed {self.agreed} is after in_force {self.in_force}", field="agreed"))
@@ -199,7 +207,16 @@ class Agreement:
     @property
     def triggers(self) -> list[str]:
         """Every trigger name, in definition order, once."""
-        return list(dict.fromkeys(t.trigger for t in self.transitions))
+        return list(self._triggers)
+
+    def touched_by(self, anchor: str) -> tuple[Obligation, ...]:
+        """The obligations that entering ``anchor`` (a phase, or ``in_force``) can change.
+
+        Precomputed, so entering a phase costs what that phase owes, not the whole agreement.
+        """
+        if anchor == ANCHOR_IN_FORCE:
+            return self.obligations
+        return self._touched.get(anchor, ())
 
     def transitions_from(self, phase: str) -> list[Transition]:
         return [t for t in self.transitions if phase in t.from_phases]

@@ -28,7 +28,7 @@ from truce.diagrams import Diagram, diagram
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
 from truce.events import Event, EventKind
 from truce.frames import to_frame
-from truce.guards import AnyOf, FactValue, Guard, GuardContext, Verdict, evaluate
+from truce.guards import AnyOf, FactValue, Guard, GuardContext, Truth, Verdict, evaluate, truth
 from truce.html import ceasefire_html
 from truce.ledger import Change, Checkpoint, Ledger, PhaseChange
 from truce.sources import Source
@@ -58,6 +58,56 @@ class _Context:
 
     ledger: Ledger
     as_of: dt.date
+
+    def obligation_state(self, obligation: str) -> ObligationState:
+        return self.ledger.obligation_state(obligation)
+
+    def fact_value(self, name: str) -> FactValue | None:
+        return self.ledger.fact_value(name)
+
+    def anchor_date(self, anchor: str) -> dt.date | None:
+        return self.ledger.anchor_date(anchor)
+
+
+@attrs.frozen
+class _Names:
+    """What an event may name, as sets, for the fast check on the recording path."""
+
+    start: dt.date
+    obligations: frozenset[str]
+    measured: frozenset[str]
+    facts: frozenset[str]
+    parties: frozenset[str]
+    phases: frozenset[str]
+    triggers: frozenset[str]
+    routes: dict[tuple[str, str], list[tuple[int, Transition]]]
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> _Names:
+        routes: dict[tuple[str, str], list[tuple[int, Transition]]] = {}
+        for index, transition in enumerate(agreement.transitions):
+            for phase in transition.from_phases:
+                routes.setdefault((phase, transition.trigger), []).append((index, transition))
+        return cls(
+            agreement.agreed or agreement.in_force,
+            frozenset(o.id for o in agreement.obligations),
+            frozenset(o.id for o in agreement.obligations if o.measure is not None),
+            frozenset(f.id for f in agreement.facts),
+            frozenset(p.id for p in agreement.parties),
+            frozenset(agreement.phase_ids),
+            frozenset(agreement.triggers),
+            routes,
+        )
+
+
+class _LiveContext:
+    """The machine's view of the ledger while a trigger fires: reused, its day set per event."""
+
+    __slots__ = ("as_of", "ledger")
+
+    def __init__(self, ledger: Ledger, as_of: dt.date) -> None:
+        self.ledger = ledger
+        self.as_of = as_of
 
     def obligation_state(self, obligation: str) -> ObligationState:
         return self.ledger.obligation_state(obligation)
@@ -101,13 +151,13 @@ class Ceasefire:
 
     def _setup(self, agreement: Agreement, ledger: Ledger) -> None:
         self._agreement = agreement
+        self._names = _Names.of(agreement)
         self._ledger = ledger
         self._events: list[Event] = []
         self._dates: list[dt.date] = []
         self._checkpoints: list[Checkpoint] = []
         self._as_of = None
-        self._verdicts: dict[int, Verdict] = {}
-        self._on: dt.date = agreement.in_force
+        self._live = _LiveContext(ledger, agreement.in_force)
         self._engine = _Engine()
         # The initial state is the ledger's phase: a fresh ledger's initial phase, or the
         # phase a checkpoint recorded after moves this machine (or its twin) already made.
@@ -156,9 +206,7 @@ class Ceasefire:
 
     def _guard_holds(self, index: int) -> bool:
         """The machine's condition for transition ``index``: evaluate its guard on the event's day."""
-        verdict = evaluate(self._agreement.transitions[index].guard, _Context(self._ledger, self._on))
-        self._verdicts[index] = verdict
-        return verdict.holds
+        return truth(self._agreement.transitions[index].guard, self._live) is Truth.TRUE
 
     # --- what it is ----------------------------------------------------------------
 
@@ -217,7 +265,7 @@ class Ceasefire:
 
     def obligations(self) -> list[ObligationState]:
         """Every obligation's state, in definition order."""
-        return [self._ledger.states[o.id] for o in self._agreement.obligations]
+        return list(self._ledger.states().values())
 
     def history(self) -> tuple[Change, ...]:
         """The timeline: phase changes (irregular ones flagged) and obligation changes, in order.
@@ -273,22 +321,42 @@ class Ceasefire:
         """
         if not isinstance(event, Event):
             raise EventError([Problem(f"expected an Event, got {type(event).__name__}")])
-        problems = self._event_problems(event)
-        if problems:
-            raise EventError(problems)
-        if event.kind is EventKind.TRANSITION:
+        if not self._plausible(event):
+            raise EventError(self._event_problems(event))
+        kind = event.kind
+        if kind is EventKind.TRANSITION:
             assert event.trigger is not None
             self._fire(event.trigger, event)
-        elif event.kind is EventKind.DECLARED:
+        elif kind is EventKind.DECLARED:
             self._declare(event)
         else:
             self._ledger.apply(event)
-        self._events.append(event)
+        events = self._events
+        events.append(event)
         self._dates.append(event.date)
-        if len(self._events) % CHECKPOINT_EVERY == 0:
-            self._checkpoints.append(self._ledger.checkpoint(len(self._events)))
+        if not len(events) % CHECKPOINT_EVERY:
+            self._checkpoints.append(self._ledger.checkpoint(len(events)))
         if self._as_of is not None and event.date > self._as_of:
             self._as_of = event.date
+
+    def _plausible(self, event: Event) -> bool:
+        """The fast check on the recording path: every name known, dates in order.
+
+        Only when it fails is :meth:`_event_problems` asked to say, at leisure, what is wrong.
+        """
+        names = self._names
+        date = event.date
+        dates = self._dates
+        return not (
+            date < names.start
+            or (dates and date < dates[-1])
+            or (event.obligation is not None and event.obligation not in names.obligations)
+            or (event.fact is not None and event.fact not in names.facts)
+            or (event.party is not None and event.party not in names.parties)
+            or (event.to is not None and event.to not in names.phases)
+            or (event.trigger is not None and event.trigger not in names.triggers)
+            or (event.kind is EventKind.PROGRESS and event.obligation not in names.measured)
+        )
 
     def _event_problems(self, event: Event) -> list[Problem]:
         agreement = self._agreement
@@ -324,6 +392,8 @@ class Ceasefire:
         return problems
 
     def _routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
+        if to is None and trigger is not None:
+            return self._names.routes.get((self.phase, trigger), [])
         return [
             (i, t)
             for i, t in enumerate(self._agreement.transitions)
@@ -337,8 +407,7 @@ class Ceasefire:
         if not routes:
             raise self._illegal(trigger)
         before = self.phase
-        self._on = event.date
-        self._verdicts.clear()
+        self._live.as_of = event.date
         if not self._engine.trigger(trigger):  # type: ignore[attr-defined]
             raise TransitionBlocked(self._blockers(trigger, routes, event.date))
         self._ledger.enter_phase(PhaseChange(event.date, before, self.phase, trigger, event=event))
@@ -388,7 +457,7 @@ class Ceasefire:
         way the ceasefire is unchanged. The move is recorded as a ``transition`` event,
         so :meth:`as_of` replays it.
         """
-        if trigger not in self._agreement.triggers:
+        if trigger not in self._names.triggers:
             raise UnknownName("trigger", trigger, self._agreement.triggers)
         if not self._routes(trigger):
             raise self._illegal(trigger)
@@ -484,10 +553,11 @@ class Ceasefire:
         context = self._context(self.date, view)
         terms, complete = minimal_sets(verdict, context) if not verdict.holds else ([], True)
         leaves = {leaf.guard: leaf for leaf in verdict.leaves()}
+        states = self._ledger.states()
         sets = tuple(
             UnblockSet(
                 tuple(
-                    describe_leaf(leaves[g], self._agreement, self._ledger.states, self.date)
+                    describe_leaf(leaves[g], self._agreement, states, self.date)
                     for g in sorted(term, key=lambda g: g.to_expr())
                 )
             )
@@ -550,7 +620,7 @@ class Ceasefire:
         self, trigger: str, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None
     ) -> Blockers:
         guard, verdict = self._verdict(routes, day, view)
-        states = self._ledger.states
+        states = self._ledger.states()
 
         def unique(leaves: tuple[Verdict, ...]) -> tuple[Any, ...]:
             seen: dict[str, Any] = {}

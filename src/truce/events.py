@@ -67,6 +67,8 @@ def _optional_due(value: object) -> dt.date | None:
 
 
 def _date(value: object, field: str = "date") -> dt.date:
+    if type(value) is dt.date:  # the common case, on every event of a long log
+        return value
     return to_date(value, field=field)
 
 
@@ -99,18 +101,24 @@ class Event:
     precision: Precision = attrs.field(default=Precision.DAY, converter=Precision)
 
     def __attrs_post_init__(self) -> None:
-        missing = [name for name in _NEEDS[self.kind] if getattr(self, name) is None]
-        if self.kind is EventKind.DECLARED and self.trigger is None and self.to is None:
+        kind = self.kind
+        missing = [name for name in _NEEDS[kind] if getattr(self, name) is None]
+        if kind is EventKind.DECLARED and self.trigger is None and self.to is None:
             missing.append("trigger or to")
-        if self.kind is EventKind.CLAIM:
+        if kind is EventKind.CLAIM:
             if self.obligation is None and self.fact is None:
                 missing.append("obligation or fact")
             if self.obligation is not None and self.asserts is None:
                 missing.append("asserts")
         if missing:
-            raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
-        for name in ("obligation", "fact", "trigger", "to", "party"):
-            value = getattr(self, name)
+            raise ValueError(f"a {kind} event needs {', '.join(missing)}")
+        for name, value in (
+            ("obligation", self.obligation),
+            ("fact", self.fact),
+            ("trigger", self.trigger),
+            ("to", self.to),
+            ("party", self.party),
+        ):
             if value is not None and not is_id(value):
                 raise ValueError(f"{name}: {value!r} is not a valid id")
         if self.asserts is not None and self.asserts not in CLAIMABLE:

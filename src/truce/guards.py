@@ -357,6 +357,41 @@ def _evaluate_leaf(guard: Guard, context: GuardContext) -> Verdict:
     raise TypeError(f"not a guard: {guard!r}")  # pragma: no cover - the parser builds only the above
 
 
+def truth(guard: Guard, context: GuardContext) -> Truth:
+    """The truth value :func:`evaluate` would give, without building the explanation.
+
+    The machine's conditions need only this, on every trigger; explanations are built
+    when someone asks (blockers, a refused trigger). A property test keeps the two equal.
+    """
+    if isinstance(guard, AllOf):
+        result = Truth.TRUE
+        for child in guard.children:
+            result = result & truth(child, context)
+            if result is Truth.FALSE:
+                return result
+        return result
+    if isinstance(guard, AnyOf):
+        result = Truth.FALSE
+        for child in guard.children:
+            result = result | truth(child, context)
+            if result is Truth.TRUE:
+                return result
+        return result
+    if isinstance(guard, Fulfilled):
+        return Truth.TRUE if context.obligation_state(guard.obligation).satisfied else Truth.FALSE
+    if isinstance(guard, Not):
+        return ~truth(guard.child, context)
+    if isinstance(guard, FactCompare):
+        reported = context.fact_value(guard.fact)
+        if reported is None:
+            return Truth.UNKNOWN
+        try:
+            return Truth.of(_OPS[guard.op](reported.value, guard.value))
+        except TypeError:
+            return Truth.FALSE
+    return _evaluate_leaf(guard, context).truth
+
+
 def _describe_unfulfilled(state: ObligationState, as_of: dt.date) -> str:
     status = state.status_on(as_of)
     parts = [str(status)]

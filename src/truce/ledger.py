@@ -13,14 +13,14 @@ stood, which is what makes ``as_of`` a bisect plus a short replay.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import attrs
 
 from truce.agreement import Agreement
 from truce.events import Event, EventKind
 from truce.guards import FactValue, Verdict
-from truce.obligations import ANCHOR_IN_FORCE
+from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.status import ObligationState, ObligationStatus
 
 __all__ = ["Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange"]
@@ -77,13 +77,61 @@ class ObligationChange:
 Change: TypeAlias = PhaseChange | ObligationChange
 
 
+class _Owed:
+    """The ledger's working copy of one obligation's state: mutable, so recording is cheap.
+
+    Readers never see it: :meth:`freeze` gives the frozen :class:`ObligationState`,
+    cached until the next change.
+    """
+
+    __slots__ = (
+        "active_since", "base", "claims", "due", "evidence", "extensions", "frozen", "obligation", "original_due",
+        "progress", "since",
+    )  # fmt: skip
+
+    def __init__(self, obligation: Obligation) -> None:
+        self.obligation = obligation
+        self.base = ObligationStatus.PENDING
+        self.since: dt.date | None = None
+        self.active_since: dt.date | None = None
+        self.progress: float | None = None
+        self.due: dt.date | None = None
+        self.original_due: dt.date | None = None
+        self.evidence: Event | None = None
+        self.extensions: tuple[Event, ...] = ()
+        self.claims: tuple[Event, ...] = ()
+        self.frozen: ObligationState | None = None
+
+    def copy(self) -> _Owed:
+        twin = _Owed.__new__(_Owed)
+        for name in _Owed.__slots__:
+            setattr(twin, name, getattr(self, name))
+        return twin
+
+    def freeze(self) -> ObligationState:
+        if self.frozen is None:
+            self.frozen = ObligationState(
+                self.obligation,
+                self.base,
+                self.since,
+                self.active_since,
+                self.progress,
+                self.due,
+                self.original_due,
+                self.evidence,
+                self.extensions,
+                self.claims,
+            )
+        return self.frozen
+
+
 @attrs.frozen
 class Checkpoint:
     """The ledger after ``events`` events: its dictionaries, and how long its logs were."""
 
     events: int
     phase: str
-    states: dict[str, ObligationState]
+    owed: dict[str, _Owed]
     facts: dict[str, FactValue]
     entered: dict[str, dt.date]
     last_date: dt.date | None
@@ -96,7 +144,7 @@ class Ledger:
 
     agreement: Agreement
     phase: str
-    states: dict[str, ObligationState]
+    owed: dict[str, _Owed]
     facts: dict[str, FactValue] = attrs.field(factory=dict)
     fact_claims: list[Event] = attrs.field(factory=list)
     incidents: list[Event] = attrs.field(factory=list)
@@ -108,8 +156,7 @@ class Ledger:
     @classmethod
     def start(cls, agreement: Agreement) -> Ledger:
         """The ledger on entry into force: initial phase entered, its obligations active."""
-        states = {o.id: ObligationState(o) for o in agreement.obligations}
-        ledger = cls(agreement, agreement.initial, states)
+        ledger = cls(agreement, agreement.initial, {o.id: _Owed(o) for o in agreement.obligations})
         ledger.entered[ANCHOR_IN_FORCE] = agreement.in_force
         start = PhaseChange(agreement.in_force, None, agreement.initial, None)
         ledger.phase_log.append(start)
@@ -124,7 +171,7 @@ class Ledger:
         return Checkpoint(
             events,
             self.phase,
-            dict(self.states),
+            {key: owed.copy() for key, owed in self.owed.items()},
             dict(self.facts),
             dict(self.entered),
             self.last_date,
@@ -137,7 +184,7 @@ class Ledger:
         return Ledger(
             self.agreement,
             checkpoint.phase,
-            dict(checkpoint.states),
+            {key: owed.copy() for key, owed in checkpoint.owed.items()},
             dict(checkpoint.facts),
             self.fact_claims[:claims],
             self.incidents[:incidents],
@@ -150,8 +197,15 @@ class Ledger:
     # --- reading (the GuardContext protocol, minus as_of) ---------------------------
 
     def obligation_state(self, obligation: str) -> ObligationState:
-        self.agreement.obligation(obligation)  # raises UnknownName for a typo
-        return self.states[obligation]
+        try:
+            return self.owed[obligation].freeze()
+        except KeyError:
+            self.agreement.obligation(obligation)  # raises UnknownName, listing the known ids
+            raise
+
+    def states(self) -> dict[str, ObligationState]:
+        """Every obligation's frozen state, by id, in definition order."""
+        return {key: owed.freeze() for key, owed in self.owed.items()}
 
     def fact_value(self, name: str) -> FactValue | None:
         return self.facts.get(name)
@@ -177,21 +231,19 @@ class Ledger:
             self.fact_claims.append(event)
             return
         assert event.obligation is not None
-        before = self.states[event.obligation]
-        after = _apply_to_obligation(before, event)
-        self.states[event.obligation] = after
-        self._note(before, after, event)
-
-    def _note(self, before: ObligationState, after: ObligationState, event: Event) -> None:
-        oid = before.obligation.id
-        if after.base is not before.base:
-            self.changes.append(ObligationChange(event.date, oid, "status", str(before.base), str(after.base), event))
-        elif after.progress != before.progress and after.progress is not None:
-            was = None if before.progress is None else f"{before.progress:g}"
-            self.changes.append(ObligationChange(event.date, oid, "progress", was, f"{after.progress:g}", event))
-        if after.due != before.due and after.due is not None:
-            was = None if before.due is None else before.due.isoformat()
-            self.changes.append(ObligationChange(event.date, oid, "deadline", was, after.due.isoformat(), event))
+        owed = self.owed[event.obligation]
+        base, progress, due = owed.base, owed.progress, owed.due
+        _apply_to_obligation(owed, event)
+        owed.frozen = None
+        oid = event.obligation
+        if owed.base is not base:
+            self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
+        elif owed.progress != progress and owed.progress is not None:
+            was = None if progress is None else f"{progress:g}"
+            self.changes.append(ObligationChange(event.date, oid, "progress", was, f"{owed.progress:g}", event))
+        if owed.due != due and owed.due is not None:
+            was_due = None if due is None else due.isoformat()
+            self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))
 
     def enter_phase(self, change: PhaseChange) -> None:
         """Record a phase change the machine has made (regular or declared)."""
@@ -205,37 +257,45 @@ class Ledger:
         if phase not in self.entered:
             self.entered[phase] = on
         first_entry = self.entered[phase] == on
-        for o in self.agreement.obligations:
-            state = self.states[o.id]
-            changes: dict[str, Any] = {}
+        for o in self.agreement.touched_by(anchor):
+            owed = self.owed[o.id]
             owed_here = o.phase == phase or (o.phase is None and anchor == ANCHOR_IN_FORCE)
-            if owed_here and state.base is ObligationStatus.PENDING:
-                changes.update(base=ObligationStatus.ACTIVE, since=on, active_since=on)
-            if first_entry and o.due is not None and o.due.after in (anchor, phase) and state.due is None:
-                due = o.due.resolve(on)
-                changes.update(due=due, original_due=due)
-            elif o.due is not None and o.due.date is not None and state.due is None:
-                changes.update(due=o.due.date, original_due=o.due.date)
-            if changes:
-                self.states[o.id] = attrs.evolve(state, **changes)
-                if "base" in changes and anchor != ANCHOR_IN_FORCE:
+            if owed_here and owed.base is ObligationStatus.PENDING:
+                owed.base, owed.since, owed.active_since, owed.frozen = ObligationStatus.ACTIVE, on, on, None
+                if anchor != ANCHOR_IN_FORCE:
                     self.changes.append(ObligationChange(on, o.id, "status", "pending", "active"))
+            if owed.due is None and o.due is not None:
+                if first_entry and o.due.after in (anchor, phase):
+                    owed.due = owed.original_due = o.due.resolve(on)
+                    owed.frozen = None
+                elif o.due.date is not None:
+                    owed.due = owed.original_due = o.due.date
+                    owed.frozen = None
 
 
-def _apply_to_obligation(state: ObligationState, event: Event) -> ObligationState:
+_SETTLING = {
+    EventKind.FULFILLED: ObligationStatus.FULFILLED,
+    EventKind.BREACHED: ObligationStatus.BREACHED,
+    EventKind.WAIVED: ObligationStatus.WAIVED,
+}
+
+
+def _apply_to_obligation(owed: _Owed, event: Event) -> None:
     kind = event.kind
     if kind is EventKind.CLAIM:
-        return attrs.evolve(state, claims=(*state.claims, event))
+        owed.claims = (*owed.claims, event)
+        return
     if kind is EventKind.EXTENDED:
-        return attrs.evolve(
-            state,
-            due=event.due,
-            original_due=state.original_due if state.original_due is not None else state.due,
-            extensions=(*state.extensions, event),
-        )
-    active_since = state.active_since or event.date
+        if owed.original_due is None:
+            owed.original_due = owed.due
+        owed.due = event.due
+        owed.extensions = (*owed.extensions, event)
+        return
+    if owed.active_since is None:
+        owed.active_since = event.date
+    owed.evidence = event
     if kind is EventKind.PROGRESS:
-        measure = state.obligation.measure
+        measure = owed.obligation.measure
         assert isinstance(event.value, int | float)
         progress = float(event.value)
         if measure is not None and progress >= measure.target:
@@ -243,16 +303,14 @@ def _apply_to_obligation(state: ObligationState, event: Event) -> ObligationStat
         elif progress > 0:
             base = ObligationStatus.PARTIAL
         else:
-            base = state.base if state.base is not ObligationStatus.PENDING else ObligationStatus.ACTIVE
-        since = state.since if base is state.base else event.date
-        return attrs.evolve(state, base=base, since=since, progress=progress, evidence=event, active_since=active_since)
-    base = {
-        EventKind.FULFILLED: ObligationStatus.FULFILLED,
-        EventKind.BREACHED: ObligationStatus.BREACHED,
-        EventKind.WAIVED: ObligationStatus.WAIVED,
-    }[kind]
-    measure = state.obligation.measure
-    settled_progress = measure.target if kind is EventKind.FULFILLED and measure is not None else state.progress
-    return attrs.evolve(
-        state, base=base, since=event.date, progress=settled_progress, evidence=event, active_since=active_since
-    )
+            base = owed.base if owed.base is not ObligationStatus.PENDING else ObligationStatus.ACTIVE
+        if base is not owed.base:
+            owed.since = event.date
+        owed.base = base
+        owed.progress = progress
+        return
+    owed.base = _SETTLING[kind]
+    owed.since = event.date
+    measure = owed.obligation.measure
+    if kind is EventKind.FULFILLED and measure is not None:
+        owed.progress = measure.target
