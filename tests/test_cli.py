@@ -167,3 +167,13 @@ def test_rich_output_on_a_terminal(run, monkeypatch):
 def test_usage_errors_exit_2(run):
     run("blockers", "gaza-2025", code=2)
     run("nonsense", code=2)
+
+
+def test_terminal_output_does_not_interpret_markup_from_data(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_module, "_tty", lambda: True)
+    definition = tmp_path / "x.yaml"
+    definition.write_text((DOCS / "riverside.yaml").read_text().replace(
+        "title: Riverside truce (a made-up example)", "title: '[red]Riverside[/red] [link=https://evil]x[/link]'"
+    ))  # fmt: skip
+    out = CliRunner().invoke(cli, ["status", str(definition)]).stdout
+    assert "[red]Riverside[/red]" in out

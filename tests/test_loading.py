@@ -119,7 +119,11 @@ def test_json_lines_logs_and_torn_last_lines(tmp_path, riverside_path):
     write(tmp_path, "r.events.jsonl", line + "\n")
     assert truce.load(definition).status("detainees_released").progress == 5
     write(tmp_path, "r.events.jsonl", line + "\n" + line[:20])
-    with pytest.raises(truce.LoadError, match=r"r.events.jsonl:2: torn last line"):
+    with pytest.warns(truce.TornLogWarning, match=r"r\.events\.jsonl:2: torn last line"):
+        kept = truce.load(definition)
+    assert kept.status("detainees_released").progress == 5
+    write(tmp_path, "r.events.jsonl", line[:20] + "\n" + line + "\n")
+    with pytest.raises(truce.LoadError, match=r"r\.events\.jsonl:1: malformed JSON"):
         truce.load(definition)
 
 

@@ -18,14 +18,17 @@ from truce.errors import (
     LoadError,
     MissingDependency,
     Problem,
+    TornLogWarning,
     TransitionBlocked,
     TransitionError,
     TruceError,
     UnknownName,
 )
+from truce.eventlog import EventLog
 from truce.events import Event, EventKind, Precision
 from truce.guards import Truth, Verdict, evaluate, parse_guard
 from truce.ledger import ObligationChange, PhaseChange
+from truce.limits import Limits
 from truce.loading import agreements, dump_agreement, load, load_agreement, load_events, read_agreement
 from truce.obligations import Due, Measure, Obligation, ObligationKind
 from truce.parties import Party, PartyKind
@@ -58,9 +61,11 @@ __all__ = [
     "Event",
     "EventError",
     "EventKind",
+    "EventLog",
     "FactDef",
     "Finding",
     "IllegalTransition",
+    "Limits",
     "LoadError",
     "Measure",
     "MissingDependency",
@@ -80,6 +85,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "Source",
+    "TornLogWarning",
     "Transition",
     "TransitionBlocked",
     "TransitionError",

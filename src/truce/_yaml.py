@@ -12,11 +12,7 @@ from typing import Any
 import yaml
 
 from truce.errors import LoadError, Problem
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 50
-MAX_ALIASES = 100
-MAX_NODES = 200_000
+from truce.limits import DEFAULT_LIMITS, Limits
 
 # The pure-Python loader, not CSafeLoader: libyaml composes nodes in C, where the depth
 # and alias checks below would never run. Large logs belong in JSON Lines anyway.
@@ -84,30 +80,38 @@ def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader
     return Loader
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """How many nodes the document has once every alias is expanded (memoised, so linear)."""
-    key = id(node)
-    if key in memo:
+def _check_size(node: yaml.Node, limits: Limits, path: str) -> None:
+    """Refuse documents that expand past ``max_nodes`` (alias bombs) or hold huge strings.
+
+    Memoised by node, so a shared (aliased) subtree is measured once: linear in the file.
+    """
+    memo: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        memo[key] = 1  # a recursive alias counts once instead of looping forever
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.ScalarNode) and len(node.value) > limits.max_scalar:
+            raise LoadError(
+                [Problem(f"a value of {len(node.value)} characters; the limit is {limits.max_scalar}", path=path,
+                         line=node.start_mark.line + 1)]
+            )  # fmt: skip
+        memo[key] = min(total, limits.max_nodes + 1)
         return memo[key]
-    memo[key] = 1  # a recursive alias counts once instead of looping forever
-    size = 1
-    if isinstance(node, yaml.SequenceNode):
-        size += sum(_expanded_size(child, memo) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
-    memo[key] = min(size, MAX_NODES + 1)
-    return memo[key]
+
+    if size(node) > limits.max_nodes:
+        raise LoadError([Problem(f"expands to more than {limits.max_nodes} nodes (YAML alias bomb?)", path=path)])
 
 
-def read_yaml(
-    text: str | bytes,
-    *,
-    path: str,
-    max_bytes: int = MAX_BYTES,
-    max_depth: int = MAX_DEPTH,
-    max_aliases: int = MAX_ALIASES,
-) -> Any:
+def read_yaml(text: str | bytes, *, path: str, limits: Limits = DEFAULT_LIMITS, max_bytes: int | None = None) -> Any:
     """Parse one YAML document safely; every failure is a :class:`LoadError` naming ``path``."""
+    max_bytes = limits.max_bytes if max_bytes is None else max_bytes
     size = len(text)
     if size > max_bytes:
         raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=path)])
@@ -118,13 +122,14 @@ def read_yaml(
             raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path)]) from None
     if "\x00" in text:
         raise LoadError([Problem("binary data (NUL byte) in a text file", path=path)])
-    loader = _loader(path, max_depth, max_aliases)(text)
+    loader = None
     try:
+        # constructing the loader already reads (and may refuse) the first characters
+        loader = _loader(path, limits.max_depth, limits.max_aliases)(text)
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node, {}) > MAX_NODES:
-            raise LoadError([Problem(f"expands to more than {MAX_NODES} nodes (YAML alias bomb?)", path=path)])
+        _check_size(node, limits, path)
         return loader.construct_document(node)
     except LoadError:
         raise
@@ -135,4 +140,5 @@ def read_yaml(
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise LoadError([Problem(f"malformed YAML: {type(exc).__name__}: {exc}", path=path)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -26,6 +27,7 @@ from truce.dates import DateLike, days, to_date
 from truce.deadlines import Deadline, deadlines
 from truce.diagrams import Diagram, diagram
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
+from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.frames import to_frame
 from truce.guards import AnyOf, FactValue, Guard, GuardContext, Truth, Verdict, evaluate, truth
@@ -158,6 +160,7 @@ class Ceasefire:
         self._checkpoints: list[Checkpoint] = []
         self._as_of = None
         self._live = _LiveContext(ledger, agreement.in_force)
+        self._log: EventLog | None = None
         self._engine = _Engine()
         # The initial state is the ledger's phase: a fresh ledger's initial phase, or the
         # phase a checkpoint recorded after moves this machine (or its twin) already made.
@@ -324,6 +327,11 @@ class Ceasefire:
         if not self._plausible(event):
             raise EventError(self._event_problems(event))
         kind = event.kind
+        if self._log is not None:
+            # The event must be on disk before it counts, and nothing may be on disk that
+            # the ceasefire then refuses: check the move first, write, then apply.
+            self._check_move(event)
+            self._log.append(event)
         if kind is EventKind.TRANSITION:
             assert event.trigger is not None
             self._fire(event.trigger, event)
@@ -338,6 +346,29 @@ class Ceasefire:
             self._checkpoints.append(self._ledger.checkpoint(len(events)))
         if self._as_of is not None and event.date > self._as_of:
             self._as_of = event.date
+
+    def _check_move(self, event: Event) -> None:
+        """Raise what recording ``event`` would raise, without changing anything."""
+        if event.kind is EventKind.TRANSITION:
+            assert event.trigger is not None
+            routes = self._routes(event.trigger)
+            if not routes:
+                raise self._illegal(event.trigger)
+            self._live.as_of = event.date
+            if not any(truth(t.guard, self._live) is Truth.TRUE for _, t in routes):
+                raise TransitionBlocked(self._blockers(event.trigger, routes, event.date))
+        elif event.kind is EventKind.DECLARED and not self._routes(event.trigger, event.to):
+            self._declare(event)  # raises the EventError that explains the missing transition
+
+    def log_to(self, path: str | Path) -> Ceasefire:
+        """Write every event recorded from now on durably to the JSON Lines log at ``path``.
+
+        :meth:`record` then returns only once the event is flushed and fsynced (see
+        :class:`~truce.EventLog`); an event the ceasefire refuses is never written.
+        Returns the ceasefire, so ``truce.Ceasefire(agreement).log_to(path)`` reads well.
+        """
+        self._log = EventLog(path, self._agreement)
+        return self
 
     def _plausible(self, event: Event) -> bool:
         """The fast check on the recording path: every name known, dates in order.

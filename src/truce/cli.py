@@ -123,9 +123,13 @@ def list_command(as_json: bool) -> None:
     if _tty():
         from rich.table import Table
 
+        from rich.markup import escape
+
         table = Table("name", "title", "in force", "phase", "data through")
         for row in rows:
-            table.add_row(row["name"], row["title"], row["in_force"], row["phase"], row["data_through"] or "")
+            table.add_row(
+                *(escape(str(row[key] or "")) for key in ("name", "title", "in_force", "phase", "data_through"))
+            )
         _console().print(table)
         return
     for row in rows:
@@ -187,8 +191,11 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
 def _rich_status(ceasefire: Ceasefire) -> None:
     from rich.table import Table
 
+    from rich.markup import escape
+    from rich.text import Text
+
     console = _console()
-    console.print(f"[bold]{ceasefire.agreement.title}[/bold]", markup=True)
+    console.print(Text(ceasefire.agreement.title, style="bold"))
     console.print(repr(ceasefire), markup=False)
     for change in ceasefire.phase_history():
         style = "bold red" if change.irregular else ""
@@ -198,8 +205,8 @@ def _rich_status(ceasefire: Ceasefire) -> None:
     for state in ceasefire.obligations():
         label = str(state.status_on(ceasefire.date))
         table.add_row(
-            state.obligation.id,
-            state.obligation.party or "-",
+            escape(state.obligation.id),
+            escape(state.obligation.party or "-"),
             f"[{colours.get(label, 'white')}]{label}[/]",
             str(state.due or ""),
             "DISPUTED" if state.disputed else "",

@@ -35,6 +35,7 @@ __all__ = [
     "LoadError",
     "MissingDependency",
     "Problem",
+    "TornLogWarning",
     "TransitionBlocked",
     "TransitionError",
     "TruceError",
@@ -160,6 +161,20 @@ class MissingDependency(TruceError, ImportError):
         self.module = module
         self.extra = extra
         super().__init__(f"this needs {module}, which is not installed: pip install 'truce[{extra}]'")
+
+
+class TornLogWarning(UserWarning):
+    """An event log's last line is incomplete (a write cut short); the events before it are kept.
+
+    Appending through :class:`truce.EventLog` moves the torn bytes aside to ``LOG.torn``
+    before writing, so the log is whole again.
+    """
+
+    def __init__(self, path: str, line: int, text: str) -> None:
+        self.path = path
+        self.line = line
+        self.text = text
+        super().__init__(f"{path}:{line}: torn last line (an incomplete write?) ignored: {text[:60]!r}")
 
 
 class TransitionError(TruceError):

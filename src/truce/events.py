@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 
 import attrs
@@ -129,6 +130,8 @@ class Event:
             raise ValueError(f"value: progress is a cumulative count >= 0, got {self.value!r}")
         if self.value is not None and not isinstance(self.value, bool | int | float | str):
             raise ValueError(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
+        if isinstance(self.value, float) and not math.isfinite(self.value):
+            raise ValueError(f"value: {self.value} is not a finite number")
         if self.time is not None and not _TIME.match(self.time):
             raise ValueError(f"time: {self.time!r} is not HH:MM with an optional zone")
 

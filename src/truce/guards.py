@@ -27,6 +27,7 @@ import attrs
 from truce._names import is_id
 from truce.dates import days
 from truce.errors import DefinitionError, Problem
+from truce.limits import DEFAULT_LIMITS
 from truce.status import ObligationState, ObligationStatus
 
 __all__ = [
@@ -48,8 +49,8 @@ __all__ = [
     "parse_guard",
 ]
 
-MAX_GUARD_LENGTH = 4000
-MAX_GUARD_DEPTH = 32
+MAX_GUARD_LENGTH = DEFAULT_LIMITS.max_guard_length
+MAX_GUARD_DEPTH = DEFAULT_LIMITS.max_guard_depth
 
 
 class Truth(enum.Enum):

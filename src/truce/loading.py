@@ -8,8 +8,10 @@ line and field into one :class:`~truce.LoadError` or :class:`~truce.DefinitionEr
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -19,21 +21,29 @@ from typing import Any
 import attrs
 import yaml
 
-from truce._yaml import MAX_BYTES, read_yaml
+from truce._yaml import read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.ceasefire import Ceasefire
 from truce.dates import DateLike, to_date
-from truce.errors import DefinitionError, LoadError, Problem, TruceError
+from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
 from truce.events import Event
 from truce.guards import Const, Guard, parse_guard
+from truce.limits import DEFAULT_LIMITS, Limits
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
 from truce.sources import Source
 
-__all__ = ["agreements", "dump_agreement", "load", "load_agreement", "load_events", "read_agreement"]
+__all__ = [
+    "agreements",
+    "dump_agreement",
+    "event_to_data",
+    "load",
+    "load_agreement",
+    "load_events",
+    "read_agreement",
+]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-MAX_EVENTS = 2_000_000
 
 
 class _Problems:
@@ -177,7 +187,7 @@ _TOP = (
 )  # fmt: skip
 
 
-def read_agreement(data: object, *, path: str = "<data>") -> Agreement:
+def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAULT_LIMITS) -> Agreement:
     """Build an :class:`~truce.Agreement` from parsed YAML/JSON data, reporting every problem."""
     problems = _Problems(path)
     top = _mapping(data, "agreement", problems)
@@ -190,7 +200,7 @@ def read_agreement(data: object, *, path: str = "<data>") -> Agreement:
     obligations = _read_obligations(top.get("obligations"), registry, problems)
     phases = _read_phases(top.get("phases"), registry, problems)
     terminal = _id_list(top.get("terminal", []), "terminal", problems)
-    transitions = _read_transitions(top.get("transitions"), registry, phases, terminal, problems)
+    transitions = _read_transitions(top.get("transitions"), registry, phases, terminal, problems, limits)
     written = top.get("written", True)
     if not isinstance(written, bool):
         problems.add("expected true or false", "written", top)
@@ -390,7 +400,12 @@ def _id_list(value: object, field: str, problems: _Problems) -> list[str]:
 
 
 def _read_transitions(
-    value: object, registry: Mapping[str, Source], phases: list[Phase], terminal: list[str], problems: _Problems
+    value: object,
+    registry: Mapping[str, Source],
+    phases: list[Phase],
+    terminal: list[str],
+    problems: _Problems,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Transition]:
     if value is None:
         return []
@@ -417,7 +432,12 @@ def _read_transitions(
         if raw_guard is not None:
             text = str(raw_guard).lower() if isinstance(raw_guard, bool) else str(raw_guard)
             try:
-                guard = parse_guard(text, field=f"{field}.guard")
+                guard = parse_guard(
+                    text,
+                    field=f"{field}.guard",
+                    max_length=limits.max_guard_length,
+                    max_depth=limits.max_guard_depth,
+                )
             except DefinitionError as exc:
                 for p in exc.problems:
                     problems.add(p.message, p.field or field, data)
@@ -521,7 +541,14 @@ def dump_agreement(agreement: Agreement) -> str:
 _EVENT_KEYS = tuple(f.name for f in attrs.fields(Event))
 
 
-def read_event(data: object, *, registry: Mapping[str, Source], field: str, problems: _Problems) -> Event | None:
+def read_event(
+    data: object,
+    *,
+    registry: Mapping[str, Source],
+    field: str,
+    problems: _Problems,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Event | None:
     """One event from a mapping; problems are collected, None returned on failure."""
     mapping = _mapping(data, field, problems)
     if mapping is None:
@@ -547,6 +574,10 @@ def read_event(data: object, *, registry: Mapping[str, Source], field: str, prob
     if "date" not in kwargs or "kind" not in kwargs:
         problems.add("an event needs a date and a kind", field, mapping)
         return None
+    for key, value in kwargs.items():
+        if isinstance(value, str) and len(value) > limits.max_scalar:
+            problems.add(f"{len(value)} characters; the limit is {limits.max_scalar}", f"{field}.{key}", mapping)
+            return None
     if "source" in mapping:
         source = _read_source(mapping["source"], f"{field}.source", registry, problems, mapping)
         if source is None:
@@ -556,11 +587,36 @@ def read_event(data: object, *, registry: Mapping[str, Source], field: str, prob
     return event
 
 
-def _event_records(text: str | bytes, path: str) -> tuple[list[tuple[int | None, Any]], object]:
-    """``(line, raw event)`` pairs and the sources block, from YAML or JSON Lines."""
+def event_to_data(event: Event) -> dict[str, Any]:
+    """An event as plain JSON-ready data that :func:`read_event` reads back into an equal event."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(Event):
+        value = getattr(event, field.name)
+        if value is None or (field.name == "precision" and value == "day"):
+            continue
+        if field.name == "source":
+            out["source"] = value.to_dict()
+        elif isinstance(value, dt.date):
+            out[field.name] = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            out[field.name] = value.value
+        else:
+            out[field.name] = value
+    return out
+
+
+def _event_records(
+    text: str | bytes, path: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[tuple[int | None, Any]], object]:
+    """``(line, raw event)`` pairs and the sources block, from YAML or JSON Lines.
+
+    A JSON Lines log whose last line is incomplete (a write cut short by a crash) keeps
+    every complete event before it; the torn line is reported with a
+    :class:`~truce.TornLogWarning`, never silently dropped.
+    """
     if path.endswith((".jsonl", ".ndjson")):
-        if len(text) > MAX_BYTES * 40:
-            raise LoadError([Problem(f"file is larger than {MAX_BYTES * 40} bytes", path=path)])
+        if len(text) > limits.max_log_bytes:
+            raise LoadError([Problem(f"file is {len(text)} bytes; the limit is {limits.max_log_bytes}", path=path)])
         if isinstance(text, bytes):
             try:
                 text = text.decode("utf-8")
@@ -571,14 +627,17 @@ def _event_records(text: str | bytes, path: str) -> tuple[list[tuple[int | None,
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
+            if len(line) > limits.max_scalar * 2:
+                raise LoadError([Problem(f"a line of {len(line)} characters is too long", path=path, line=number)])
             try:
                 records.append((number, json.loads(line)))
-            except (json.JSONDecodeError, RecursionError) as exc:
-                torn = number == len(lines) and not text.endswith("\n")
-                what = "torn last line (incomplete write?)" if torn else f"malformed JSON: {exc}"
-                raise LoadError([Problem(what, path=path, line=number)]) from None
+            except (ValueError, RecursionError) as exc:
+                if number == len(lines) and not text.endswith("\n"):
+                    warnings.warn(TornLogWarning(path, number, line), stacklevel=4)
+                    break
+                raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
         return records, None
-    data = read_yaml(text, path=path)
+    data = read_yaml(text, path=path, limits=limits, max_bytes=limits.max_log_bytes)
     if data is None:
         return [], None
     if isinstance(data, Mapping):
@@ -595,7 +654,11 @@ def _event_records(text: str | bytes, path: str) -> tuple[list[tuple[int | None,
 
 
 def load_events(
-    path: str | Path, agreement: Agreement | None = None, *, text: str | bytes | None = None
+    path: str | Path,
+    agreement: Agreement | None = None,
+    *,
+    text: str | bytes | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Event]:
     """Read an event log (YAML list, YAML mapping with ``sources``/``events``, or JSON Lines).
 
@@ -604,17 +667,17 @@ def load_events(
     """
     name = str(path)
     if text is None:
-        text = _read_file(Path(path))
-    records, sources_block = _event_records(text, name)
-    if len(records) > MAX_EVENTS:
-        raise LoadError([Problem(f"{len(records)} events; the limit is {MAX_EVENTS}", path=name)])
+        text = _read_file(Path(path), limits.max_log_bytes)
+    records, sources_block = _event_records(text, name, limits)
+    if len(records) > limits.max_events:
+        raise LoadError([Problem(f"{len(records)} events; the limit is {limits.max_events}", path=name)])
     problems = _Problems(name, LoadError)
     base = {s.key: s for s in agreement.sources if s.key} if agreement else {}
     registry = _read_registry(sources_block, "sources", problems, base)
     events = []
     for n, (line, raw) in enumerate(records):
         before = len(problems.items)
-        event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems)
+        event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems, limits=limits)
         for p in problems.items[before:]:
             p.line = p.line or line
         if event is not None:
@@ -626,11 +689,11 @@ def load_events(
 # --- files and bundled names ----------------------------------------------------------
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES * 40:
-            raise LoadError([Problem(f"file is {size} bytes; too large", path=str(path))])
+        if size > max_bytes:
+            raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=str(path))])
         return path.read_bytes()
     except FileNotFoundError:
         raise LoadError([Problem("no such file", path=str(path))]) from None
@@ -640,11 +703,11 @@ def _read_file(path: Path) -> bytes:
         raise LoadError([Problem(f"cannot read: {exc.strerror}", path=str(path))]) from None
 
 
-def load_agreement(path: str | Path, *, text: str | bytes | None = None) -> Agreement:
-    """Read an agreement definition from a YAML (or JSON) file."""
+def load_agreement(path: str | Path, *, text: str | bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> Agreement:
+    """Read an agreement definition from a YAML (or JSON) file, within ``limits``."""
     name = str(path)
-    data = read_yaml(_read_file(Path(path)) if text is None else text, path=name)
-    return read_agreement(data, path=name)
+    data = read_yaml(_read_file(Path(path), limits.max_bytes) if text is None else text, path=name, limits=limits)
+    return read_agreement(data, path=name, limits=limits)
 
 
 def _bundled_folder() -> Traversable:
@@ -683,7 +746,13 @@ def _looks_like_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml", ".json")) or "/" in name or "\\" in name
 
 
-def load(name_or_path: str | Path, *, events: str | Path | None = None, as_of: DateLike | None = None) -> Ceasefire:
+def load(
+    name_or_path: str | Path,
+    *,
+    events: str | Path | None = None,
+    as_of: DateLike | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Ceasefire:
     """A :class:`~truce.Ceasefire` for a bundled agreement name or a YAML file path.
 
     For a file ``x.yaml`` the events are read from ``events`` if given, else from a
@@ -692,13 +761,13 @@ def load(name_or_path: str | Path, *, events: str | Path | None = None, as_of: D
     """
     if isinstance(name_or_path, Path) or _looks_like_path(str(name_or_path)):
         path = Path(name_or_path)
-        agreement = load_agreement(path)
+        agreement = load_agreement(path, limits=limits)
         log = Path(events) if events is not None else _sibling_log(path)
-        loaded = load_events(log, agreement) if log is not None else []
+        loaded = load_events(log, agreement, limits=limits) if log is not None else []
     else:
         agreement, loaded = _bundled(str(name_or_path))
         if events is not None:
-            loaded += load_events(Path(events), agreement)
+            loaded += load_events(Path(events), agreement, limits=limits)
     return _replay(agreement, loaded, as_of)
 
 

@@ -1,0 +1,303 @@
+"""truce benchmarks: each figure as a ratio against a baseline measured in the same run.
+
+    python benchmarks/bench.py            # full sizes; prints a table, writes benchmarks/results.md
+    python benchmarks/bench.py --quick    # tiny sizes, for the smoke test (writes nothing)
+
+Timings are best-of-N wall-clock times on this machine; the ratios are what to compare.
+Nothing here is asserted in the test suite (performance is not a pass/fail test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import truce
+from truce import Agreement, Event, Obligation, Party, Phase, Source, Transition, parse_guard
+from truce.testing import synthetic_agreement
+
+HERE = Path(__file__).resolve().parent
+SOURCE = Source("benchmark", "truce")
+
+
+def best(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def ping_pong(obligations: int = 40) -> Agreement:
+    """Two phases and a trigger each way, guarded by one obligation: the same shape as the baselines."""
+    return Agreement(
+        id="ping-pong",
+        title="ping-pong",
+        in_force="2025-01-01",
+        parties=[Party("a", "A")],
+        obligations=[Obligation(f"o{n}", "a", f"obligation {n}", SOURCE) for n in range(obligations)],
+        phases=[Phase("one"), Phase("two")],
+        initial="one",
+        terminal=[],
+        transitions=[
+            Transition("go", ["one"], "two", parse_guard("fulfilled(o0)")),
+            Transition("back", ["two"], "one", parse_guard("fulfilled(o0)")),
+        ],
+    )
+
+
+def bench_advance(steps: int, repeat: int) -> list[dict[str, object]]:
+    from transitions import Machine
+
+    agreement = ping_pong()
+
+    def ours() -> None:
+        ceasefire = truce.Ceasefire(agreement, [Event("2025-01-01", "fulfilled", obligation="o0")])
+        for _ in range(steps // 2):
+            ceasefire.advance("go")
+            ceasefire.advance("back")
+
+    class Model:
+        pass
+
+    def raw() -> None:
+        model, done = Model(), {"o0": True}
+        Machine(
+            model=model,
+            states=["one", "two"],
+            initial="one",
+            auto_transitions=False,
+            transitions=[
+                {"trigger": "go", "source": "one", "dest": "two", "conditions": [lambda: done["o0"]]},
+                {"trigger": "back", "source": "two", "dest": "one", "conditions": [lambda: done["o0"]]},
+            ],
+        )
+        for _ in range(steps // 2):
+            model.trigger("go")  # type: ignore[attr-defined]
+            model.trigger("back")  # type: ignore[attr-defined]
+
+    t_ours, t_raw = best(ours, repeat) / steps, best(raw, repeat) / steps
+    rows: list[dict[str, object]] = [
+        row("advance vs raw transitions trigger", t_ours, t_raw, "<= 2x", t_ours / t_raw <= 2, unit="us/step")
+    ]
+    try:
+        from statemachine import State, StateMachine
+    except ImportError:
+        rows.append({"figure": "python-statemachine", "note": "not installed (pip install 'truce[bench]')"})
+        return rows
+
+    class PingPong(StateMachine):  # type: ignore[misc]
+        one = State(initial=True)
+        two = State()
+        go = one.to(two, cond="ready")
+        back = two.to(one, cond="ready")
+
+        def ready(self) -> bool:
+            return True
+
+    def other() -> None:
+        machine = PingPong()
+        for _ in range(steps // 2):
+            machine.send("go")
+            machine.send("back")
+
+    t_other = best(other, repeat) / steps
+    rows.append(
+        row("advance vs python-statemachine 3.x send", t_ours, t_other, "faster", t_ours < t_other, unit="us/step")
+    )
+    return rows
+
+
+def many_events(count: int, obligations: int = 40) -> list[Event]:
+    start = dt.date(2025, 1, 1)
+    kinds = ("fulfilled", "breached", "waived")
+    return [
+        Event(start + dt.timedelta(days=n // 1000), kinds[n % 3], obligation=f"o{n % obligations}", source=SOURCE)
+        for n in range(count)
+    ]
+
+
+def bench_record(count: int, repeat: int) -> list[dict[str, object]]:
+    agreement = ping_pong()
+    events = many_events(count)
+
+    def ours() -> None:
+        ceasefire = truce.Ceasefire(agreement)
+        record = ceasefire.record
+        for event in events:
+            record(event)
+
+    def fold() -> None:
+        status: dict[str, str] = {}
+        for e in events:
+            status[e.obligation] = e.kind  # type: ignore[index]
+
+    t_ours, t_fold = best(ours, repeat), best(fold, repeat)
+    return [
+        row(
+            "record(event) throughput vs plain-dict fold",
+            t_fold / t_ours,
+            1.0,
+            ">= 0.1",
+            t_fold / t_ours >= 0.1,
+            unit="ratio",
+            detail=f"{t_ours / count * 1e6:.2f} us/event vs {t_fold / count * 1e6:.3f}",
+        ),
+        row(
+            f"replay {count:,} events",
+            t_ours,
+            None,
+            "< 3 s for 1M",
+            t_ours * 1_000_000 / count < 3,
+            unit="s",
+        ),
+    ]
+
+
+def bench_blockers_and_as_of(large: int, small: int, repeat: int) -> list[dict[str, object]]:
+    agreement = ping_pong()
+    big = truce.Ceasefire(agreement, many_events(large))
+    little = truce.Ceasefire(agreement, many_events(small))
+    t_big = best(lambda: [big.blockers("go") for _ in range(100)], repeat) / 100
+    t_little = best(lambda: [little.blockers("go") for _ in range(100)], repeat) / 100
+    middle = big.events[len(big.events) // 2].date
+    t_as_of = best(lambda: big.as_of(middle), repeat)
+    t_replay = best(lambda: truce.Ceasefire(agreement, big.events), max(1, repeat // 2))
+    return [
+        row(
+            f"blockers on {large:,} vs {small:,} events", t_big, t_little, "<= 1.5x", t_big / t_little <= 1.5, unit="us"
+        ),
+        row(f"as_of(date) vs full replay of {large:,}", t_as_of, t_replay, "<= 1/50", t_as_of / t_replay <= 1 / 50),
+    ]
+
+
+def bench_verify(repeat: int, sizes: list[tuple[int, int]]) -> list[dict[str, object]]:
+    rows = []
+    for phases, obligations in sizes:
+        agreement = synthetic_agreement(phases, obligations)
+        seconds = best(lambda agreement=agreement: truce.verify(agreement), repeat)
+        rows.append(row(f"verify {phases} phases x {obligations} obligations", seconds, None, "seconds", seconds < 10))
+    return rows
+
+
+def bench_cli(repeat: int) -> list[dict[str, object]]:
+    truce_cmd = shutil.which("truce", path=str(Path(sys.executable).parent)) or shutil.which("truce")
+    if truce_cmd is None:
+        return [{"figure": "CLI", "note": "the truce command is not installed"}]
+
+    def run(args: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(args, check=True, capture_output=True)
+
+    t_cli = best(run([truce_cmd, "blockers", "gaza-2025", "phase_two"]), repeat)
+    t_base = best(run([sys.executable, "-c", "import transitions, attrs"]), repeat)
+    return [
+        row(
+            "CLI blockers gaza-2025 vs python -c 'import transitions, attrs'",
+            t_cli,
+            t_base,
+            "<= 2x",
+            t_cli / t_base <= 2,
+        )
+    ]
+
+
+def bench_memory(count: int) -> list[dict[str, object]]:
+    code = f"""
+import resource, sys
+sys.path.insert(0, {str(HERE)!r})
+from bench import many_events, ping_pong
+import truce
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+ceasefire = truce.Ceasefire(ping_pong(), many_events({count}))
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(after / 1024, (after - before) / 1024)
+"""
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    total, grown = (float(x) for x in done.stdout.split())
+    return [
+        row(
+            f"resident memory, {count:,}-event ceasefire",
+            total,
+            None,
+            "<= 200 MB",
+            total <= 200,
+            unit="MB",
+            detail=f"{grown:.0f} MB for the events and the ledger",
+        )
+    ]
+
+
+def row(
+    figure: str,
+    ours: float,
+    baseline: float | None,
+    target: str,
+    met: bool,
+    *,
+    unit: str = "s",
+    detail: str = "",
+) -> dict[str, object]:
+    scale = 1e6 if unit in ("us", "us/step") else 1
+    ratio = ours / baseline if baseline and unit != "ratio" else ours if unit == "ratio" else None
+    return {
+        "figure": figure,
+        "ours": f"{ours * scale:.3g} {unit}" if unit != "ratio" else "",
+        "baseline": f"{baseline * scale:.3g} {unit}" if baseline and unit != "ratio" else "",
+        "ratio": f"{ratio:.3g}" if ratio is not None else "",
+        "target": target,
+        "met": "yes" if met else "NO",
+        "detail": detail,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); writes no results file")
+    args = parser.parse_args()
+    if args.quick:
+        rows = [
+            *bench_advance(200, 1),
+            *bench_record(2_000, 1),
+            *bench_blockers_and_as_of(5_000, 1_000, 1),
+            *bench_verify(1, [(12, 40)]),
+            *bench_memory(2_000),
+        ]
+    else:
+        rows = [
+            *bench_advance(20_000, 5),
+            *bench_record(1_000_000, 2),
+            *bench_blockers_and_as_of(1_000_000, 1_000, 3),
+            *bench_verify(3, [(12, 40), (50, 200)]),
+            *bench_cli(7),
+            *bench_memory(1_000_000),
+        ]
+    columns = ["figure", "ours", "baseline", "ratio", "target", "met", "detail"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]
+    table = "\n".join(lines)
+    print(table)
+    if not args.quick:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        machine = f"{platform.machine()}, Python {platform.python_version()}, {platform.system()}"
+        (HERE / "results.md").write_text(
+            f"# Benchmark results\n\nMeasured {stamp} on {machine} by `make bench`"
+            " (best of several runs; ratios against baselines measured in the same run).\n\n"
+            f"{table}\n",
+            encoding="utf-8",
+        )
+        (HERE / "results.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Limits on what truce will read, so a hostile or broken file fails fast with a clear error.
+
+The defaults are generous for real agreements (the bundled ones are a few dozen kilobytes)
+and small enough that no file can make truce hang or exhaust memory. Pass your own
+:class:`Limits` to :func:`truce.load`, :func:`truce.load_agreement` or
+:func:`truce.load_events` to raise or lower them.
+
+>>> Limits().max_depth
+50
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["DEFAULT_LIMITS", "Limits"]
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{attribute.name} must be a whole number of at least 1, got {value!r}")
+
+
+@attrs.frozen
+class Limits:
+    """How much truce reads before refusing, field by field.
+
+    * ``max_bytes``: size of an agreement definition file (5 MiB);
+    * ``max_log_bytes``: size of an event log file (512 MiB);
+    * ``max_depth``: nesting of YAML mappings and lists (50);
+    * ``max_aliases``: YAML aliases (``*name``) in one file (100);
+    * ``max_nodes``: YAML nodes once aliases are expanded (200,000: no "billion laughs");
+    * ``max_scalar``: characters in any one YAML or JSON string (100,000);
+    * ``max_guard_length`` and ``max_guard_depth``: a guard expression (4,000 characters,
+      32 levels);
+    * ``max_events``: events in one log (2,000,000).
+    """
+
+    max_bytes: int = attrs.field(default=5 * 1024 * 1024, validator=_positive)
+    max_log_bytes: int = attrs.field(default=512 * 1024 * 1024, validator=_positive)
+    max_depth: int = attrs.field(default=50, validator=_positive)
+    max_aliases: int = attrs.field(default=100, validator=_positive)
+    max_nodes: int = attrs.field(default=200_000, validator=_positive)
+    max_scalar: int = attrs.field(default=100_000, validator=_positive)
+    max_guard_length: int = attrs.field(default=4000, validator=_positive)
+    max_guard_depth: int = attrs.field(default=32, validator=_positive)
+    max_events: int = attrs.field(default=2_000_000, validator=_positive)
+
+
+DEFAULT_LIMITS = Limits()
