@@ -12,37 +12,56 @@ with the conditions unmet at that moment: never a silent bypass.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from transitions import Machine
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_leaf
-from truce.compliance import Compliance, compliance
 from truce.dates import DateLike, days, to_date
-from truce.deadlines import Deadline, deadlines
-from truce.diagrams import Diagram, diagram
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
-from truce.eventlog import EventLog
 from truce.events import Event, EventKind
-from truce.frames import to_frame
 from truce.guards import AnyOf, FactValue, Guard, GuardContext, Truth, Verdict, evaluate, truth
-from truce.html import ceasefire_html
 from truce.ledger import Change, Checkpoint, Ledger, PhaseChange
 from truce.sources import Source
 from truce.status import ObligationState
-from truce.unblock import Unblock, UnblockSet, minimal_sets
-from truce.views import PartyView, describe_view
+from truce.views import describe_view
+
+if TYPE_CHECKING:  # imported where used, so ``import truce`` stays quick for the CLI
+    from truce.compliance import Compliance
+    from truce.deadlines import Deadline
+    from truce.diagrams import Diagram
+    from truce.eventlog import EventLog
+    from truce.unblock import Unblock
 
 __all__ = ["Ceasefire", "Snapshot"]
 
 #: How many events between two ledger checkpoints (``as_of`` replays at most this many).
 CHECKPOINT_EVERY = 2048
 _DECLARED = "declared:"  # internal trigger prefix; ':' cannot occur in an id, so no clash
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk replay.
+
+    A replay allocates millions of small objects that are never garbage; without the
+    pause, Python's generational collector re-scans them again and again and a replay of
+    a million events slows down by half. Reference counting still frees what it should.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Engine:
@@ -131,7 +150,6 @@ class Snapshot:
     obligations: tuple[ObligationState, ...]
     facts: tuple[FactValue, ...]
     history: tuple[PhaseChange, ...]
-    changes: int
 
 
 class Ceasefire:
@@ -146,8 +164,9 @@ class Ceasefire:
 
     def __init__(self, agreement: Agreement, events: Iterable[Event] = (), *, as_of: DateLike | None = None) -> None:
         self._setup(agreement, Ledger.start(agreement))
-        for event in events:
-            self.record(event)
+        with _gc_paused():
+            for event in events:
+                self.record(event)
         if as_of is not None:
             self._as_of = self._check_date(as_of, "as_of")
 
@@ -187,8 +206,9 @@ class Ceasefire:
         else:
             start = 0
             copy._setup(original._agreement, Ledger.start(original._agreement))
-        for event in original._events[start:upto]:
-            copy.record(event)
+        with _gc_paused():
+            for event in original._events[start:upto]:
+                copy.record(event)
         copy._as_of = day
         return copy
 
@@ -276,7 +296,16 @@ class Ceasefire:
         Each entry has a ``date``, a ``describe()`` line and the ``event`` behind it (whose
         ``source`` is the citation); entry into force comes first.
         """
-        return tuple(self._ledger.changes)
+        if self._ledger.changes is not None:
+            return tuple(self._ledger.changes)
+        # Replayed on demand: recording does not pay for a record most callers never read.
+        tracked = Ceasefire.__new__(Ceasefire)
+        tracked._setup(self._agreement, Ledger.start(self._agreement, track_changes=True))
+        with _gc_paused():
+            for event in self._events:
+                tracked.record(event)
+        assert tracked._ledger.changes is not None
+        return tuple(tracked._ledger.changes)
 
     def phase_history(self) -> tuple[PhaseChange, ...]:
         """Only the phase changes, from entry into force."""
@@ -290,7 +319,6 @@ class Ceasefire:
             tuple(self.obligations()),
             tuple(sorted(self._ledger.facts.values(), key=lambda f: f.name)),
             self.phase_history(),
-            len(self._ledger.changes),
         )
 
     # --- time ------------------------------------------------------------------------
@@ -367,6 +395,8 @@ class Ceasefire:
         :class:`~truce.EventLog`); an event the ceasefire refuses is never written.
         Returns the ceasefire, so ``truce.Ceasefire(agreement).log_to(path)`` reads well.
         """
+        from truce.eventlog import EventLog
+
         self._log = EventLog(path, self._agreement)
         return self
 
@@ -563,6 +593,8 @@ class Ceasefire:
             return context
         if not self._agreement.has_party(view):
             raise UnknownName("party", view, [p.id for p in self._agreement.parties])
+        from truce.views import PartyView
+
         return PartyView(context, view, tuple(self._ledger.fact_claims))
 
     def _verdict(self, routes: list[tuple[int, Transition]], day: dt.date, view: str | None) -> tuple[Guard, Verdict]:
@@ -577,6 +609,8 @@ class Ceasefire:
         would have to become true; fulfilling any one set is enough, and no smaller part
         of a set would do.
         """
+        from truce.unblock import Unblock, UnblockSet, minimal_sets
+
         if as_of is not None:
             return self.as_of(as_of).unblock(target, view=view)
         trigger, routes = self._resolve(target)
@@ -600,12 +634,16 @@ class Ceasefire:
 
     def deadlines(self, as_of: DateLike | None = None) -> list[Deadline]:
         """Open obligations with a known deadline, soonest (or most overdue) first, with days left or overdue."""
+        from truce.deadlines import deadlines
+
         if as_of is not None:
             return self.as_of(as_of).deadlines()
         return deadlines(self.obligations(), self.date)
 
     def compliance(self, as_of: DateLike | None = None) -> Compliance:
         """Per party: fulfilled, overdue, breached, disputed, pending…, incidents; and irregular moves."""
+        from truce.compliance import compliance
+
         if as_of is not None:
             return self.as_of(as_of).compliance()
         return compliance(
@@ -642,6 +680,8 @@ class Ceasefire:
 
     def to_frame(self, what: str = "events") -> Any:
         """A pandas DataFrame of events, obligations, compliance, deadlines or history (needs ``truce[pandas]``)."""
+        from truce.frames import to_frame
+
         return to_frame(self, what)
 
     def _entered(self, phase: str) -> dt.date | None:
@@ -688,10 +728,14 @@ class Ceasefire:
         return f"<Ceasefire {self._agreement.id}: {self.phase} as of {self.date} ({data}{flag})>"
 
     def _repr_html_(self) -> str:
+        from truce.html import ceasefire_html
+
         return ceasefire_html(self)
 
     def diagram(self) -> Diagram:
         """The phase diagram on the as-of date: ``.mermaid()``, ``.dot()``, ``.render("svg")``; SVG in Jupyter."""
+        from truce.diagrams import diagram
+
         return diagram(self)
 
     def summary(self) -> str:

@@ -121,9 +121,8 @@ def list_command(as_json: bool) -> None:
         _emit_json(rows)
         return
     if _tty():
-        from rich.table import Table
-
         from rich.markup import escape
+        from rich.table import Table
 
         table = Table("name", "title", "in force", "phase", "data through")
         for row in rows:
@@ -189,9 +188,8 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
 
 
 def _rich_status(ceasefire: Ceasefire) -> None:
-    from rich.table import Table
-
     from rich.markup import escape
+    from rich.table import Table
     from rich.text import Text
 
     console = _console()

@@ -149,18 +149,24 @@ class Ledger:
     fact_claims: list[Event] = attrs.field(factory=list)
     incidents: list[Event] = attrs.field(factory=list)
     phase_log: list[PhaseChange] = attrs.field(factory=list)
-    changes: list[Change] = attrs.field(factory=list)
+    changes: list[Change] | None = None
     entered: dict[str, dt.date] = attrs.field(factory=dict)
     last_date: dt.date | None = None
 
     @classmethod
-    def start(cls, agreement: Agreement) -> Ledger:
-        """The ledger on entry into force: initial phase entered, its obligations active."""
+    def start(cls, agreement: Agreement, *, track_changes: bool = False) -> Ledger:
+        """The ledger on entry into force: initial phase entered, its obligations active.
+
+        With ``track_changes`` it also keeps every obligation change (for ``history()``);
+        a ledger that only answers questions does not pay for that record.
+        """
         ledger = cls(agreement, agreement.initial, {o.id: _Owed(o) for o in agreement.obligations})
+        ledger.changes = [] if track_changes else None
         ledger.entered[ANCHOR_IN_FORCE] = agreement.in_force
         start = PhaseChange(agreement.in_force, None, agreement.initial, None)
         ledger.phase_log.append(start)
-        ledger.changes.append(start)
+        if ledger.changes is not None:
+            ledger.changes.append(start)
         ledger._enter(agreement.initial, agreement.in_force, anchor=ANCHOR_IN_FORCE)
         return ledger
 
@@ -175,7 +181,7 @@ class Ledger:
             dict(self.facts),
             dict(self.entered),
             self.last_date,
-            (len(self.fact_claims), len(self.incidents), len(self.phase_log), len(self.changes)),
+            (len(self.fact_claims), len(self.incidents), len(self.phase_log), len(self.changes or ())),
         )
 
     def restore(self, checkpoint: Checkpoint) -> Ledger:
@@ -189,7 +195,7 @@ class Ledger:
             self.fact_claims[:claims],
             self.incidents[:incidents],
             self.phase_log[:phases],
-            self.changes[:changes],
+            None if self.changes is None else self.changes[:changes],
             dict(checkpoint.entered),
             checkpoint.last_date,
         )
@@ -235,6 +241,8 @@ class Ledger:
         base, progress, due = owed.base, owed.progress, owed.due
         _apply_to_obligation(owed, event)
         owed.frozen = None
+        if self.changes is None:
+            return
         oid = event.obligation
         if owed.base is not base:
             self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
@@ -250,7 +258,8 @@ class Ledger:
         self.last_date = change.date
         self.phase = change.to_phase
         self.phase_log.append(change)
-        self.changes.append(change)
+        if self.changes is not None:
+            self.changes.append(change)
         self._enter(change.to_phase, change.date, anchor=change.to_phase)
 
     def _enter(self, phase: str, on: dt.date, *, anchor: str) -> None:
@@ -262,7 +271,7 @@ class Ledger:
             owed_here = o.phase == phase or (o.phase is None and anchor == ANCHOR_IN_FORCE)
             if owed_here and owed.base is ObligationStatus.PENDING:
                 owed.base, owed.since, owed.active_since, owed.frozen = ObligationStatus.ACTIVE, on, on, None
-                if anchor != ANCHOR_IN_FORCE:
+                if anchor != ANCHOR_IN_FORCE and self.changes is not None:
                     self.changes.append(ObligationChange(on, o.id, "status", "pending", "active"))
             if owed.due is None and o.due is not None:
                 if first_entry and o.due.after in (anchor, phase):

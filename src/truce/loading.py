@@ -606,7 +606,7 @@ def event_to_data(event: Event) -> dict[str, Any]:
 
 
 def _event_records(
-    text: str | bytes, path: str, limits: Limits = DEFAULT_LIMITS
+    text: str | bytes, path: str, limits: Limits = DEFAULT_LIMITS, *, trusted: bool = False
 ) -> tuple[list[tuple[int | None, Any]], object]:
     """``(line, raw event)`` pairs and the sources block, from YAML or JSON Lines.
 
@@ -637,7 +637,7 @@ def _event_records(
                     break
                 raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
         return records, None
-    data = read_yaml(text, path=path, limits=limits, max_bytes=limits.max_log_bytes)
+    data = read_yaml(text, path=path, limits=limits, max_bytes=limits.max_log_bytes, trusted=trusted)
     if data is None:
         return [], None
     if isinstance(data, Mapping):
@@ -659,6 +659,7 @@ def load_events(
     *,
     text: str | bytes | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    _trusted: bool = False,
 ) -> list[Event]:
     """Read an event log (YAML list, YAML mapping with ``sources``/``events``, or JSON Lines).
 
@@ -668,7 +669,7 @@ def load_events(
     name = str(path)
     if text is None:
         text = _read_file(Path(path), limits.max_log_bytes)
-    records, sources_block = _event_records(text, name, limits)
+    records, sources_block = _event_records(text, name, limits, trusted=_trusted)
     if len(records) > limits.max_events:
         raise LoadError([Problem(f"{len(records)} events; the limit is {limits.max_events}", path=name)])
     problems = _Problems(name, LoadError)
@@ -703,10 +704,13 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         raise LoadError([Problem(f"cannot read: {exc.strerror}", path=str(path))]) from None
 
 
-def load_agreement(path: str | Path, *, text: str | bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> Agreement:
+def load_agreement(
+    path: str | Path, *, text: str | bytes | None = None, limits: Limits = DEFAULT_LIMITS, _trusted: bool = False
+) -> Agreement:
     """Read an agreement definition from a YAML (or JSON) file, within ``limits``."""
     name = str(path)
-    data = read_yaml(_read_file(Path(path), limits.max_bytes) if text is None else text, path=name, limits=limits)
+    raw = _read_file(Path(path), limits.max_bytes) if text is None else text
+    data = read_yaml(raw, path=name, limits=limits, trusted=_trusted)
     return read_agreement(data, path=name, limits=limits)
 
 
@@ -734,10 +738,12 @@ def _bundled(name: str) -> tuple[Agreement, list[Event]]:
         raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(agreements())}")])
     folder = _bundled_folder()
     label = f"truce/agreements/{name}.yaml"
-    agreement = load_agreement(label, text=folder.joinpath(f"{name}.yaml").read_bytes())
+    agreement = load_agreement(label, text=folder.joinpath(f"{name}.yaml").read_bytes(), _trusted=True)
     log = folder.joinpath(f"{name}.events.yaml")
     events = (
-        load_events(f"truce/agreements/{name}.events.yaml", agreement, text=log.read_bytes()) if log.is_file() else []
+        load_events(f"truce/agreements/{name}.events.yaml", agreement, text=log.read_bytes(), _trusted=True)
+        if log.is_file()
+        else []
     )
     return agreement, events
 
