@@ -124,6 +124,18 @@ def _check_size(node: yaml.Node, limits: Limits, path: str) -> None:
         raise LoadError([Problem(f"expands to more than {limits.max_nodes} nodes (YAML alias bomb?)", path=path)])
 
 
+def decode(text: str | bytes, *, path: str, max_bytes: int) -> str:
+    """The file's text, refusing files over ``max_bytes`` and bytes that are not UTF-8."""
+    if len(text) > max_bytes:
+        raise LoadError([Problem(f"file is {len(text)} bytes; the limit is {max_bytes}", path=path)])
+    if isinstance(text, bytes):
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path)]) from None
+    return text
+
+
 def read_yaml(
     text: str | bytes,
     *,
@@ -137,15 +149,7 @@ def read_yaml(
     ``trusted`` is for truce's own package data: still the safe loader, but libyaml's fast
     one, without the depth and alias checks that only hostile files need.
     """
-    max_bytes = limits.max_bytes if max_bytes is None else max_bytes
-    size = len(text)
-    if size > max_bytes:
-        raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=path)])
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path)]) from None
+    text = decode(text, path=path, max_bytes=limits.max_bytes if max_bytes is None else max_bytes)
     if "\x00" in text:
         raise LoadError([Problem("binary data (NUL byte) in a text file", path=path)])
     loader = None

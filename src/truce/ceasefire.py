@@ -74,23 +74,6 @@ class _Engine:
 
 
 @attrs.frozen
-class _Context:
-    """A ledger seen on one day: what guards read."""
-
-    ledger: Ledger
-    as_of: dt.date
-
-    def obligation_state(self, obligation: str) -> ObligationState:
-        return self.ledger.obligation_state(obligation)
-
-    def fact_value(self, name: str) -> FactValue | None:
-        return self.ledger.fact_value(name)
-
-    def anchor_date(self, anchor: str) -> dt.date | None:
-        return self.ledger.anchor_date(anchor)
-
-
-@attrs.frozen
 class _Names:
     """What an event may name, as sets, for the fast check on the recording path."""
 
@@ -122,7 +105,10 @@ class _Names:
 
 
 class _LiveContext:
-    """The machine's view of the ledger while a trigger fires: reused, its day set per event."""
+    """A ledger seen on one day: what guards read.
+
+    The machine keeps one and moves its day per event, so firing a trigger allocates nothing.
+    """
 
     __slots__ = ("as_of", "ledger")
 
@@ -487,7 +473,7 @@ class Ceasefire:
                 ]
             )
         index, transition = routes[0]
-        verdict = evaluate(transition.guard, _Context(self._ledger, event.date))
+        verdict = evaluate(transition.guard, _LiveContext(self._ledger, event.date))
         before = self.phase
         self._engine.trigger(f"{_DECLARED}{index}")  # type: ignore[attr-defined]
         self._ledger.enter_phase(
@@ -588,7 +574,7 @@ class Ceasefire:
         raise UnknownName("trigger or phase", target, [*agreement.triggers, *agreement.phase_ids])
 
     def _context(self, day: dt.date, view: str | None) -> GuardContext:
-        context: GuardContext = _Context(self._ledger, day)
+        context: GuardContext = _LiveContext(self._ledger, day)
         if view is None:
             return context
         if not self._agreement.has_party(view):

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import yaml
 
-from truce._yaml import read_yaml
+from truce._yaml import decode, read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.ceasefire import Ceasefire
 from truce.dates import DateLike, to_date
@@ -615,13 +615,7 @@ def _event_records(
     :class:`~truce.TornLogWarning`, never silently dropped.
     """
     if path.endswith((".jsonl", ".ndjson")):
-        if len(text) > limits.max_log_bytes:
-            raise LoadError([Problem(f"file is {len(text)} bytes; the limit is {limits.max_log_bytes}", path=path)])
-        if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path)]) from None
+        text = decode(text, path=path, max_bytes=limits.max_log_bytes)
         records: list[tuple[int | None, Any]] = []
         lines = text.split("\n")
         for number, line in enumerate(lines, start=1):

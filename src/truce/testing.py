@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from truce.agreement import Agreement
-from truce.ceasefire import Ceasefire, _Context
+from truce.ceasefire import Ceasefire, _LiveContext
 from truce.errors import TruceError
 from truce.events import CLAIMABLE, Event, EventKind
 from truce.guards import FactCompare, evaluate, walk
@@ -140,7 +140,7 @@ def check_step(ceasefire: Ceasefire, event: Event) -> bool:
         if (event.trigger is None or t.trigger == event.trigger) and (event.to is None or t.to_phase == event.to)
     ]
     # Guards are pure: evaluating them on the ledger before recording is what the machine must have seen.
-    context = _Context(ceasefire._ledger, event.date)
+    context = _LiveContext(ceasefire._ledger, event.date)
     verdicts = [evaluate(t.guard, context) for t in routes]
     try:
         ceasefire.record(event)
