@@ -214,17 +214,20 @@ def bench_cli(repeat: int) -> list[dict[str, object]]:
 
 def bench_memory(count: int) -> list[dict[str, object]]:
     code = f"""
-import resource, sys
+import os, sys
 sys.path.insert(0, {str(HERE)!r})
 from bench import many_events, ping_pong
 import truce
+def rss():  # resident set size now, in MB
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 agreement = ping_pong()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = rss()
 events = many_events({count})
-built = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+built = rss()
 ceasefire = truce.Ceasefire(agreement, events)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(after / 1024, (built - before) / 1024, (after - built) / 1024)
+after = rss()
+print(after, built - before, after - built)
 """
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     total, events, ledger = (float(x) for x in done.stdout.split())
