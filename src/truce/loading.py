@@ -253,40 +253,48 @@ def _entries(value: object, field: str, problems: _Problems) -> list[tuple[str, 
     return [(str(k), v, data) for k, v in (data or {}).items()]
 
 
-def _read_parties(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[Party]:
-    parties = []
-    for pid, entry, where in _entries(value, "parties", problems):
-        field = f"parties.{pid}"
+def _read_named(
+    value: object,
+    section: str,
+    allowed: tuple[str, ...],
+    registry: Mapping[str, Source],
+    problems: _Problems,
+    make: Callable[[str, Mapping[str, Any], str, Source | None], Any],
+) -> list[Any]:
+    """Read a mapping of id -> entry (parties, facts): check each entry's keys, its source, build it."""
+    built = []
+    for key, entry, where in _entries(value, section, problems):
+        field = f"{section}.{key}"
         data = _mapping(entry, field, problems, where)
         if data is None:
             continue
-        _keys(data, ("name", "kind", "source"), field, problems)
+        _keys(data, allowed, field, problems)
         source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
-        party = _build(
-            Party, field, problems, data, id=pid, name=_text(data, "name", field, problems) or pid,
-            kind=data.get("kind", "other"), source=source,
-        )  # fmt: skip
-        if party is not None:
-            parties.append(party)
-    return parties
+        item = make(key, data, field, source)
+        if item is not None:
+            built.append(item)
+    return built
+
+
+def _read_parties(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[Party]:
+    def make(pid: str, data: Mapping[str, Any], field: str, source: Source | None) -> Party | None:
+        name = _text(data, "name", field, problems) or pid
+        party: Party | None = _build(
+            Party, field, problems, data, id=pid, name=name, kind=data.get("kind", "other"), source=source
+        )
+        return party
+
+    return _read_named(value, "parties", ("name", "kind", "source"), registry, problems, make)
 
 
 def _read_facts(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[FactDef]:
-    facts = []
-    for fid, entry, where in _entries(value, "facts", problems):
-        field = f"facts.{fid}"
-        data = _mapping(entry, field, problems, where)
-        if data is None:
-            continue
-        _keys(data, ("text", "unit", "source"), field, problems)
-        source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
-        fact = _build(
-            FactDef, field, problems, data, id=fid, text=_text(data, "text", field, problems, required=True) or "",
-            unit=_text(data, "unit", field, problems), source=source,
-        )  # fmt: skip
-        if fact is not None:
-            facts.append(fact)
-    return facts
+    def make(fid: str, data: Mapping[str, Any], field: str, source: Source | None) -> FactDef | None:
+        text = _text(data, "text", field, problems, required=True) or ""
+        unit = _text(data, "unit", field, problems)
+        fact: FactDef | None = _build(FactDef, field, problems, data, id=fid, text=text, unit=unit, source=source)
+        return fact
+
+    return _read_named(value, "facts", ("text", "unit", "source"), registry, problems, make)
 
 
 _OBLIGATION_KEYS = ("party", "text", "kind", "phase", "due", "measure", "source", "note")
