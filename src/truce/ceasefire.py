@@ -26,7 +26,7 @@ from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_leaf
 from truce.dates import DateLike, days, to_date
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
-from truce.events import Event, EventKind
+from truce.events import Event, EventKind, transition_event
 from truce.guards import AnyOf, FactValue, Guard, GuardContext, Truth, Verdict, evaluate, truth
 from truce.ledger import Change, Checkpoint, Ledger, PhaseChange
 from truce.sources import Source
@@ -509,9 +509,11 @@ class Ceasefire:
         if not self._routes(trigger):
             raise self._illegal(trigger)
         day = self._check_date(on, "on") if on is not None else self.date
-        self.record(
-            Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)
-        )
+        if source is None and reported_by is None and text is None:
+            event = transition_event(day, trigger)  # trigger and day are checked above
+        else:
+            event = Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)
+        self.record(event)
         return self.phase
 
     def _illegal(self, trigger: str) -> IllegalTransition:

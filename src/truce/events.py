@@ -153,3 +153,22 @@ class Event:
         if self.text:
             head += f": {self.text}"
         return head
+
+
+_DEFAULTS = {f.name: f.default for f in attrs.fields(Event) if f.default is not attrs.NOTHING}
+
+
+def transition_event(day: dt.date, trigger: str) -> Event:
+    """A bare ``transition`` event for a trigger the caller has already checked.
+
+    ``Ceasefire.advance`` validates the trigger against the agreement and the date against
+    the log before it calls this, so re-running the constructor's validators would only
+    cost time on the hottest path. Equal to ``Event(day, "transition", trigger=trigger)``.
+    """
+    event = object.__new__(Event)
+    for name, value in _DEFAULTS.items():
+        object.__setattr__(event, name, value)
+    object.__setattr__(event, "date", day)
+    object.__setattr__(event, "kind", EventKind.TRANSITION)
+    object.__setattr__(event, "trigger", trigger)
+    return event
