@@ -30,8 +30,11 @@ def test_state_mutated_on_rejection_is_caught(riverside, monkeypatch):
     original = Ceasefire.record
 
     def leaky(self, event):
-        self._events.append(event)  # the bug: keep the event, then refuse it
-        original(self, event)
+        try:
+            original(self, event)
+        except truce.TruceError:
+            self._events.append(event)  # the bug: refuse the event but keep it anyway
+            raise
 
     monkeypatch.setattr(Ceasefire, "record", leaky)
     with pytest.raises(AssertionError, match="rejected event"):

@@ -64,6 +64,10 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _event_date(event: Event) -> dt.date:
+    return event.date
+
+
 class _Engine:
     """The model object ``transitions`` drives.
 
@@ -161,7 +165,6 @@ class Ceasefire:
         self._names = _Names.of(agreement)
         self._ledger = ledger
         self._events: list[Event] = []
-        self._dates: list[dt.date] = []
         self._checkpoints: list[Checkpoint] = []
         self._as_of = None
         self._live = _LiveContext(ledger, agreement.in_force)
@@ -187,7 +190,6 @@ class Ceasefire:
             start = checkpoints[-1].events
             copy._setup(original._agreement, original._ledger.restore(checkpoints[-1]))
             copy._events = original._events[:start]
-            copy._dates = original._dates[:start]
             copy._checkpoints = checkpoints
         else:
             start = 0
@@ -243,12 +245,12 @@ class Ceasefire:
         """The as-of date: what this ceasefire's answers are true on."""
         if self._as_of is not None:
             return self._as_of
-        return self._dates[-1] if self._dates else self._agreement.in_force
+        return self._events[-1].date if self._events else self._agreement.in_force
 
     @property
     def data_through(self) -> dt.date | None:
         """The date of the last recorded event (None with no events)."""
-        return self._dates[-1] if self._dates else None
+        return self._events[-1].date if self._events else None
 
     @property
     def beyond_data(self) -> bool:
@@ -325,7 +327,8 @@ class Ceasefire:
         A date after the last event is allowed; :attr:`beyond_data` then says so.
         """
         day = self._check_date(date, "as_of")
-        return Ceasefire._replayed(self, bisect.bisect_right(self._dates, day), day)
+        # events are in date order, so a bisect on their dates finds the prefix
+        return Ceasefire._replayed(self, bisect.bisect_right(self._events, day, key=_event_date), day)
 
     # --- recording -------------------------------------------------------------------
 
@@ -355,7 +358,6 @@ class Ceasefire:
             self._ledger.apply(event)
         events = self._events
         events.append(event)
-        self._dates.append(event.date)
         if not len(events) % CHECKPOINT_EVERY:
             self._checkpoints.append(self._ledger.checkpoint(len(events)))
         if self._as_of is not None and event.date > self._as_of:
@@ -393,10 +395,10 @@ class Ceasefire:
         """
         names = self._names
         date = event.date
-        dates = self._dates
+        events = self._events
         return not (
             date < names.start
-            or (dates and date < dates[-1])
+            or (events and date < events[-1].date)
             or (event.obligation is not None and event.obligation not in names.obligations)
             or (event.fact is not None and event.fact not in names.facts)
             or (event.party is not None and event.party not in names.parties)

@@ -11,6 +11,8 @@ import datetime as dt
 import enum
 import math
 import re
+import sys
+from typing import Any
 
 import attrs
 
@@ -68,9 +70,17 @@ def _optional_due(value: object) -> dt.date | None:
 
 
 def _date(value: object, field: str = "date") -> dt.date:
-    if type(value) is dt.date:  # the common case, on every event of a long log
-        return value
-    return to_date(value, field=field)
+    day = value if type(value) is dt.date else to_date(value, field=field)
+    # one object per distinct day: a million events over a thousand days share a thousand dates
+    return _DAYS.setdefault(day, day)
+
+
+_DAYS: dict[dt.date, dt.date] = {}
+
+
+def _name(value: object) -> Any:
+    """Intern ids: a long log repeats the same few names a million times."""
+    return sys.intern(value) if type(value) is str else value
 
 
 @attrs.frozen
@@ -87,14 +97,14 @@ class Event:
 
     date: dt.date = attrs.field(converter=_date)
     kind: EventKind = attrs.field(converter=EventKind)
-    obligation: str | None = None
-    fact: str | None = None
+    obligation: str | None = attrs.field(default=None, converter=_name)
+    fact: str | None = attrs.field(default=None, converter=_name)
     value: Value | None = None
     due: dt.date | None = attrs.field(default=None, converter=_optional_due)
-    trigger: str | None = None
-    to: str | None = None
-    party: str | None = None
-    asserts: str | None = None
+    trigger: str | None = attrs.field(default=None, converter=_name)
+    to: str | None = attrs.field(default=None, converter=_name)
+    party: str | None = attrs.field(default=None, converter=_name)
+    asserts: str | None = attrs.field(default=None, converter=_name)
     reported_by: str | None = None
     text: str | None = None
     source: Source | None = None
