@@ -6,7 +6,9 @@ prisoners, and the IDF pullback to the "yellow line". By late December all but o
 deceased hostage's remains had come back. We ask truce what blocked phase two on
 29 December 2025, check what a single hypothetical report would change, and then look
 at how phase two actually began: declared on 14 January 2026, before its conditions
-were met, which truce records as an irregular transition.
+were met, which truce records as an irregular transition. Along the way: the smallest
+set of obligations that would open phase two, and the same question asked as one party's
+claims have it.
 """
 
 import truce
@@ -24,20 +26,19 @@ for blocker in blockers:
     print(f"{blocker.obligation}: owed by {blocker.party_name}, due {blocker.due}, {blocker.days_overdue} days overdue")
 
 print()
-print("== What if the last remains had come back that day? (hypothetical, on a copy)")
-hypothetical = truce.Ceasefire(december.agreement, december.events, as_of=december.date)
-hypothetical.record(
-    truce.Event(
-        december.date,
-        "progress",
-        obligation="deceased_hostages_remains_returned",
-        value=28,
-        source=truce.Source("Hypothetical report (not a real event)"),
-    )
-)
-print(hypothetical.blockers("phase_two"))
+print("== The least that would unblock it")
+print(december.unblock("phase_two"))
+
+print()
+print("== What if the last remains had come back that day? (a what-if: the record is untouched)")
+hypothetical = december.what_if(fulfil=["deceased_hostages_remains_returned"])
+print(hypothetical.blockers("phase_two").headline())
 print("could advance:", hypothetical.can("begin_phase_two"))
 print("the real record is untouched:", december.can("begin_phase_two") is False)
+
+print()
+print("== What Hamas's own claims would say")
+print(december.blockers("phase_two", view="hamas").headline())
 
 print()
 print("== How phase two actually began")
