@@ -148,6 +148,18 @@ class Ceasefire:
     Build one with :func:`truce.load` or ``Ceasefire(agreement, events)``. It always has
     an as-of date: the day of its last event unless asked for another with
     :meth:`as_of`.
+
+    >>> import truce
+    >>> riverside = truce.load("docs/riverside.yaml")
+    >>> riverside.phase, riverside.triggers()
+    ('phase_one', ['begin_phase_two', 'collapse'])
+    >>> bool(riverside.blockers("phase_two")), riverside.can("phase_two")
+    (True, False)
+    >>> riverside.as_of("2025-04-03").status("detainees_released").progress
+    5.0
+    >>> riverside.record(truce.Event("2025-04-08", "fact", fact="monitors_deployed", value=10))
+    >>> riverside.advance("begin_phase_two")
+    'phase_two'
     """
 
     _as_of: dt.date | None
