@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from truce import errors as _errors
 from truce.errors import (
     DateError,
     DefinitionError,
@@ -51,20 +52,11 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 # Errors show as ``truce.TransitionBlocked`` in tracebacks, the name users catch them by.
-for _error in (
-    DateError,
-    DefinitionError,
-    EventError,
-    IllegalTransition,
-    LoadError,
-    MissingDependency,
-    TransitionBlocked,
-    TransitionError,
-    TruceError,
-    UnknownName,
-):
-    _error.__module__ = "truce"
-del _error
+for _name in _errors.__all__:
+    _error = getattr(_errors, _name)
+    if isinstance(_error, type) and issubclass(_error, TruceError):
+        _error.__module__ = "truce"
+del _name, _error
 
 _LAZY: dict[str, str] = {
     "Agreement": "truce.agreement",

@@ -86,6 +86,7 @@ def _tty() -> bool:
 
 as_of_option = click.option("--as-of", "as_of", metavar="DATE", help="Answer for this date (YYYY-MM-DD).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+view_option = click.option("--view", metavar="PARTY", help="Evaluate as this party's claims have it.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,7 +217,7 @@ def _rich_status(ceasefire: Ceasefire) -> None:
 @click.argument("name")
 @click.argument("target")
 @as_of_option
-@click.option("--view", metavar="PARTY", help="Evaluate as this party's claims have it.")
+@view_option
 @json_option
 @_handled
 def blockers(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
@@ -242,7 +243,7 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
 @click.argument("name")
 @click.argument("target")
 @as_of_option
-@click.option("--view", metavar="PARTY", help="Evaluate as this party's claims have it.")
+@view_option
 @json_option
 @_handled
 def unblock(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
