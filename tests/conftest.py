@@ -14,6 +14,9 @@ settings.register_profile("default", max_examples=40, deadline=None, suppress_he
 settings.register_profile(
     "ci", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
+settings.register_profile(
+    "thorough", max_examples=600, deadline=None, suppress_health_check=list(HealthCheck)
+)  # HYPOTHESIS_PROFILE=thorough: a long hunt for rare failures, not for every run
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
