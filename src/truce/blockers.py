@@ -15,7 +15,7 @@ import attrs
 
 from truce.agreement import Agreement
 from truce.dates import days
-from truce.guards import Elapsed, FactCompare, Fulfilled, StatusIs, Verdict
+from truce.guards import FactCompare, Fulfilled, StatusIs, Verdict
 from truce.sources import Source
 from truce.status import ObligationState
 
@@ -146,8 +146,6 @@ def describe_leaf(
             text=fact.text,
             sources=tuple(s for s in (fact.source,) if s is not None),
         )
-    if isinstance(guard, Elapsed):
-        return Blocker(**common)
     return Blocker(**common)
 
 

@@ -140,7 +140,7 @@ class Checkpoint:
 
 @attrs.define
 class Ledger:
-    """Mutable accumulator behind a :class:`~truce.Ceasefire`; copy it before a what-if."""
+    """Mutable accumulator behind a :class:`~truce.Ceasefire`; copies go through checkpoints."""
 
     agreement: Agreement
     phase: str
@@ -169,9 +169,6 @@ class Ledger:
             ledger.changes.append(start)
         ledger._enter(agreement.initial, agreement.in_force, anchor=ANCHOR_IN_FORCE)
         return ledger
-
-    def copy(self) -> Ledger:
-        return self.restore(self.checkpoint(0))
 
     def checkpoint(self, events: int) -> Checkpoint:
         return Checkpoint(

@@ -304,7 +304,12 @@ def _findings(agreement: Agreement) -> Iterable[Finding]:
 
 def _impossible_time_atoms(agreement: Agreement) -> dict[int, frozenset[Guard]]:
     """``elapsed(since=P)`` atoms that cannot hold because P cannot be entered before the move."""
-    before: dict[str, set[str]] = {p: _can_precede(agreement, p) for p in agreement.phase_ids}
+    reverse: dict[str, set[str]] = {p: set() for p in agreement.phase_ids}
+    for t in agreement.transitions:
+        for source in t.from_phases:
+            reverse[t.to_phase].add(source)
+    reachable = _reachable(agreement, agreement.transitions)
+    before = {p: _can_precede(reverse, p) & reachable for p in agreement.phase_ids}
     out: dict[int, frozenset[Guard]] = {}
     for index, transition in enumerate(agreement.transitions):
         bad = set()
@@ -320,12 +325,8 @@ def _impossible_time_atoms(agreement: Agreement) -> dict[int, frozenset[Guard]]:
     return out
 
 
-def _can_precede(agreement: Agreement, phase: str) -> set[str]:
-    """Phases that can have been entered by the time ``phase`` is the current phase."""
-    reverse: dict[str, set[str]] = {p: set() for p in agreement.phase_ids}
-    for t in agreement.transitions:
-        for source in t.from_phases:
-            reverse[t.to_phase].add(source)
+def _can_precede(reverse: dict[str, set[str]], phase: str) -> set[str]:
+    """Phases with a path to ``phase`` (``reverse`` maps each phase to those that lead into it)."""
     seen = {phase}
     queue = deque([phase])
     while queue:
@@ -333,8 +334,7 @@ def _can_precede(agreement: Agreement, phase: str) -> set[str]:
         for earlier in reverse[here] - seen:
             seen.add(earlier)
             queue.append(earlier)
-    reachable = _reachable(agreement, agreement.transitions)
-    return seen & reachable
+    return seen
 
 
 def _reachable(agreement: Agreement, transitions: Iterable[Transition]) -> set[str]:
