@@ -5,24 +5,24 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
+from truce import TruceError
 from truce import cli as cli_module
-from truce.cli import cli
+from truce.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 @pytest.fixture
-def run():
-    runner = CliRunner()
-
+def run(capsys):
     def invoke(*args: str, code: int = 0):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert result.exit_code == code, (result.output, result.stderr)
-        return result
+        got = main(list(args))
+        result = capsys.readouterr()
+        assert got == code, (result.out, result.err)
+        return SimpleNamespace(stdout=result.out, stderr=result.err)
 
     return invoke
 
@@ -102,7 +102,8 @@ def test_diagrams(run, tmp_path):
         assert target.read_text().lstrip().startswith(("<?xml", "<svg"))
     else:
         err = run("diagram", "gaza-2025", "--format", "svg", "-o", str(target), code=4).stderr
-        assert "Graphviz 'dot' program" in err
+        assert "Graphviz 'dot' program, which is not installed: install Graphviz (apt-get install graphviz" in err
+        assert "truce[" not in err
     assert "binary" in run("diagram", "gaza-2025", "--format", "png", code=3).stderr
 
 
@@ -144,9 +145,25 @@ def test_malformed_file_is_one_line(run, tmp_path):
 
 
 def test_debug_shows_the_traceback():
-    result = CliRunner().invoke(cli, ["--debug", "status", "nowhere"])
-    assert result.exit_code != 0
-    assert result.exception is not None
+    with pytest.raises(TruceError, match="no bundled agreement named 'nowhere'"):
+        main(["--debug", "status", "nowhere"])
+
+
+def test_a_bug_is_one_line_with_exit_code_70(run, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli_module, "_load", broken)
+    err = run("status", "gaza-2025", code=70).stderr
+    assert err == "truce: error: internal error: RuntimeError: boom (rerun with --debug and report it)\n"
+    with pytest.raises(RuntimeError):
+        main(["--debug", "status", "gaza-2025"])
+
+
+def test_help_and_version_exit_0(run):
+    assert "blockers" in run("--help").stdout
+    assert "a trigger or a phase" in run("blockers", "--help").stdout
+    assert run("--version").stdout.startswith("truce, version ")
 
 
 def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
@@ -165,15 +182,17 @@ def test_rich_output_on_a_terminal(run, monkeypatch):
 
 
 def test_usage_errors_exit_2(run):
-    run("blockers", "gaza-2025", code=2)
-    run("nonsense", code=2)
+    assert "required: TARGET" in run("blockers", "gaza-2025", code=2).stderr
+    assert "invalid choice: 'nonsense'" in run("nonsense", code=2).stderr
+    run(code=2)
+    run("diagram", "gaza-2025", "--format", "gif", code=2)
 
 
-def test_terminal_output_does_not_interpret_markup_from_data(tmp_path, monkeypatch):
+def test_terminal_output_does_not_interpret_markup_from_data(run, tmp_path, monkeypatch):
     monkeypatch.setattr(cli_module, "_tty", lambda: True)
     definition = tmp_path / "x.yaml"
     definition.write_text((DOCS / "riverside.yaml").read_text().replace(
         "title: Riverside truce (a made-up example)", "title: '[red]Riverside[/red] [link=https://evil]x[/link]'"
     ))  # fmt: skip
-    out = CliRunner().invoke(cli, ["status", str(definition)]).stdout
+    out = run("status", str(definition)).stdout
     assert "[red]Riverside[/red]" in out

@@ -7,9 +7,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from truce.cli import cli
+from truce.cli import main
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 BLOCKS = re.findall(r"```console\n\$ (.*?)\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.S)
@@ -20,7 +19,8 @@ def test_the_page_has_examples():
 
 
 @pytest.mark.parametrize(("command", "expected"), BLOCKS, ids=[c for c, _ in BLOCKS])
-def test_documented_output_is_real(command, expected, monkeypatch):
+def test_documented_output_is_real(command, expected, monkeypatch, capsys):
     monkeypatch.chdir(PAGE.parent.parent)
-    result = CliRunner().invoke(cli, shlex.split(command)[1:])
-    assert result.output.rstrip() == expected.rstrip()
+    main(shlex.split(command)[1:])
+    out, err = capsys.readouterr()
+    assert (out + err).rstrip() == expected.rstrip()

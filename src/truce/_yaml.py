@@ -7,16 +7,16 @@ and mappings/lists that remember the line they started on.
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from truce.errors import LoadError, Problem
 from truce.limits import DEFAULT_LIMITS, Limits
 
-# The pure-Python loader, not CSafeLoader: libyaml composes nodes in C, where the depth
-# and alias checks below would never run. Large logs belong in JSON Lines anyway.
-_Base = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported where a file is parsed, not when truce is: its import costs more than
+# the rest of ``truce blockers`` (see truce._bundled, which spares bundled data the parse).
 
 
 class LineDict(dict[Any, Any]):
@@ -32,7 +32,11 @@ class LineList(list[Any]):
 
 
 def _loader(path: str, max_depth: int, max_aliases: int) -> type[yaml.SafeLoader]:
-    class Loader(_Base):
+    import yaml
+
+    # The pure-Python loader, not CSafeLoader: libyaml composes nodes in C, where the depth
+    # and alias checks below would never run. Large logs belong in JSON Lines anyway.
+    class Loader(yaml.SafeLoader):
         aliases = 0
 
         def compose_node(self, parent: Any, index: Any) -> Any:
@@ -86,6 +90,8 @@ def _add_constructors(loader_class: Any, path: str) -> None:
 
 def _trusted_loader(path: str) -> Any:
     """libyaml's C loader, for truce's own package data only (no limits needed, ten times faster)."""
+    import yaml
+
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Trusted(base):  # type: ignore[misc, valid-type]
@@ -100,6 +106,8 @@ def _check_size(node: yaml.Node, limits: Limits, path: str) -> None:
 
     Memoised by node, so a shared (aliased) subtree is measured once: linear in the file.
     """
+    import yaml
+
     memo: dict[int, int] = {}
 
     def size(node: yaml.Node) -> int:
@@ -149,6 +157,8 @@ def read_yaml(
     ``trusted`` is for truce's own package data: still the safe loader, but libyaml's fast
     one, without the depth and alias checks that only hostile files need.
     """
+    import yaml
+
     text = decode(text, path=path, max_bytes=limits.max_bytes if max_bytes is None else max_bytes)
     if "\x00" in text:
         raise LoadError([Problem("binary data (NUL byte) in a text file", path=path)])

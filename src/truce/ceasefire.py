@@ -15,8 +15,8 @@ import bisect
 import contextlib
 import datetime as dt
 import gc
+import os
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -388,7 +388,7 @@ class Ceasefire:
         elif event.kind is EventKind.DECLARED and not self._routes(event.trigger, event.to):
             self._declare(event)  # raises the EventError that explains the missing transition
 
-    def log_to(self, path: str | Path) -> Ceasefire:
+    def log_to(self, path: str | os.PathLike[str]) -> Ceasefire:
         """Write every event recorded from now on durably to the JSON Lines log at ``path``.
 
         :meth:`record` then returns only once the event is flushed and fsynced (see

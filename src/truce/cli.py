@@ -6,7 +6,8 @@ Exit codes:
 * 1: ``check`` found errors in the agreement;
 * 2: usage error (unknown option, missing argument);
 * 3: bad input (unknown agreement, malformed file, unknown name, bad date);
-* 4: an optional dependency is missing (e.g. matplotlib for ``timeline``).
+* 4: an optional dependency is missing (e.g. matplotlib for ``timeline``);
+* 70: an internal error (a bug in truce; ``--debug`` shows the traceback).
 
 Errors are one line on stderr; ``--debug`` shows the traceback. On a terminal, output is
 rendered with colour and tables (rich); piped, it is plain text; ``--json`` gives JSON.
@@ -15,14 +16,11 @@ truce itself is imported lazily, inside each command.
 
 from __future__ import annotations
 
-import json
+import argparse
+import os
 import sys
-from collections.abc import Callable
-from functools import wraps
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import click
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -30,38 +28,30 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_MISSING_DEPENDENCY = 4
+EXIT_INTERNAL = 70  # EX_SOFTWARE
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"truce: error: {message}", err=True)
-    sys.exit(code)
+FORMATS = ("dot", "mermaid", "svg", "png")
+BINARY_FORMATS = ("png",)
 
 
-def _handled(command: F) -> F:
-    """Turn truce's errors into one line on stderr and an exit code (traceback with --debug)."""
+class _Exit(Exception):
+    """Unwinds to :func:`main` with an exit code, so tests can call ``main`` in-process."""
 
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from truce.errors import MissingDependency, TruceError
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
-        debug = click.get_current_context().find_root().params.get("debug", False)
-        try:
-            return command(*args, **kwargs)
-        except MissingDependency as exc:
-            if debug:
-                raise
-            _fail(str(exc), EXIT_MISSING_DEPENDENCY)
-        except (TruceError, ValueError, OSError) as exc:
-            if debug:
-                raise
-            text = str(exc).strip().replace("\n", "; ")
-            _fail(text.strip("'\""), EXIT_BAD_INPUT)
 
-    return run  # type: ignore[return-value]
+def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + ("\n" if nl else ""))
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    raise _Exit(_report(message, code))
 
 
 def _load(name: str, as_of: str | None = None) -> Ceasefire:
@@ -71,7 +61,9 @@ def _load(name: str, as_of: str | None = None) -> Ceasefire:
 
 
 def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    import json
+
+    _echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def _console() -> Any:
@@ -84,24 +76,6 @@ def _tty() -> bool:
     return sys.stdout.isatty()
 
 
-as_of_option = click.option("--as-of", "as_of", metavar="DATE", help="Answer for this date (YYYY-MM-DD).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-view_option = click.option("--view", metavar="PARTY", help="Evaluate as this party's claims have it.")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
-@click.version_option(package_name="truce")
-def cli(debug: bool) -> None:
-    """Ceasefire agreements as state machines: what blocks the next phase, and why.
-
-    NAME is a bundled agreement (see `truce list`) or a path to a YAML definition.
-    """
-
-
-@cli.command("list")
-@json_option
-@_handled
 def list_command(as_json: bool) -> None:
     """List the bundled agreements."""
     import truce
@@ -133,13 +107,9 @@ def list_command(as_json: bool) -> None:
         _console().print(table)
         return
     for row in rows:
-        click.echo(f"{row['name']}\t{row['phase']}\t{row['data_through']}\t{row['title']}")
+        _echo(f"{row['name']}\t{row['phase']}\t{row['data_through']}\t{row['title']}")
 
 
-@cli.command()
-@click.argument("name")
-@json_option
-@_handled
 def show(name: str, as_json: bool) -> None:
     """Show an agreement's definition: parties, phases, transitions and obligations."""
     from truce.loading import agreement_to_data, dump_agreement
@@ -148,14 +118,9 @@ def show(name: str, as_json: bool) -> None:
     if as_json:
         _emit_json(agreement_to_data(agreement))
         return
-    click.echo(dump_agreement(agreement), nl=False)
+    _echo(dump_agreement(agreement), nl=False)
 
 
-@cli.command()
-@click.argument("name")
-@as_of_option
-@json_option
-@_handled
 def status(name: str, as_of: str | None, as_json: bool) -> None:
     """Where an agreement stands: phase, phase record, every obligation's status."""
     ceasefire = _load(name, as_of)
@@ -185,7 +150,7 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
     if _tty():
         _rich_status(ceasefire)
         return
-    click.echo(ceasefire.summary())
+    _echo(ceasefire.summary())
 
 
 def _rich_status(ceasefire: Ceasefire) -> None:
@@ -213,13 +178,6 @@ def _rich_status(ceasefire: Ceasefire) -> None:
     console.print(table)
 
 
-@cli.command()
-@click.argument("name")
-@click.argument("target")
-@as_of_option
-@view_option
-@json_option
-@_handled
 def blockers(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
     """What blocks TARGET (a trigger or a phase) and who owes what, with sources."""
     found = _load(name, as_of).blockers(target, view=view)
@@ -236,30 +194,18 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
             style = "red" if line.lstrip().startswith("x ") else "yellow" if line.lstrip().startswith("? ") else ""
             console.print(Text(line, style=style))
         return
-    click.echo(str(found))
+    _echo(str(found))
 
 
-@cli.command()
-@click.argument("name")
-@click.argument("target")
-@as_of_option
-@view_option
-@json_option
-@_handled
 def unblock(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
     """The smallest sets of conditions that would open TARGET."""
     found = _load(name, as_of).unblock(target, view=view)
     if as_json:
         _emit_json(found.to_dict())
         return
-    click.echo(str(found))
+    _echo(str(found))
 
 
-@cli.command()
-@click.argument("name")
-@as_of_option
-@json_option
-@_handled
 def history(name: str, as_of: str | None, as_json: bool) -> None:
     """The timeline of phase and obligation changes, with sources."""
     ceasefire = _load(name, as_of)
@@ -278,16 +224,11 @@ def history(name: str, as_of: str | None, as_json: bool) -> None:
         )
         return
     for change in changes:
-        click.echo(change.describe())
+        _echo(change.describe())
         if change.event is not None and change.event.source is not None:
-            click.echo(f"    [source: {change.event.source.cite()}]")
+            _echo(f"    [source: {change.event.source.cite()}]")
 
 
-@cli.command()
-@click.argument("name")
-@as_of_option
-@json_option
-@_handled
 def deadlines(name: str, as_of: str | None, as_json: bool) -> None:
     """Open obligations with a deadline: days left or overdue."""
     found = _load(name, as_of).deadlines()
@@ -295,13 +236,9 @@ def deadlines(name: str, as_of: str | None, as_json: bool) -> None:
         _emit_json([d.to_dict() for d in found])
         return
     for deadline in found:
-        click.echo(deadline.describe())
+        _echo(deadline.describe())
 
 
-@cli.command()
-@click.argument("name")
-@json_option
-@_handled
 def check(name: str, as_json: bool) -> None:
     """Verify an agreement (a bundled name or a YAML file); exit 1 if it has errors."""
     import truce
@@ -317,51 +254,159 @@ def check(name: str, as_json: bool) -> None:
     if as_json:
         _emit_json(report.to_dict())
     else:
-        click.echo(str(report))
+        _echo(str(report))
     if not report.ok:
-        sys.exit(EXIT_CHECK_FAILED)
+        raise _Exit(EXIT_CHECK_FAILED)
 
 
-@cli.command()
-@click.argument("name")
-@as_of_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["dot", "mermaid", "svg", "png"]), default="mermaid", show_default=True
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-@_handled
-def diagram(name: str, as_of: str | None, fmt: str, output: Path | None) -> None:
+def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
     """Draw the phase diagram: current phase highlighted, blocked transitions marked."""
-    content = _load(name, as_of).diagram().text(fmt)
-    if output is not None:
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-        click.echo(f"wrote {output}")
-    elif isinstance(content, bytes):
+    if fmt in BINARY_FORMATS and output is None:
         _fail(f"{fmt} is binary: write it to a file with -o", EXIT_BAD_INPUT)
+    content = _load(name, as_of).diagram().text(fmt)
+    if output is None:
+        assert isinstance(content, str)
+        _echo(content)
+        return
+    from pathlib import Path
+
+    if isinstance(content, bytes):
+        Path(output).write_bytes(content)
     else:
-        click.echo(content)
+        Path(output).write_text(content, encoding="utf-8")
+    _echo(f"wrote {output}")
 
 
-@cli.command()
-@click.argument("name")
-@as_of_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="PNG or SVG file.")
-@_handled
-def timeline(name: str, as_of: str | None, output: Path) -> None:
+def timeline(name: str, as_of: str | None, output: str) -> None:
     """Draw the timeline picture (phases, obligations, incidents); needs truce[plot]."""
     from truce.timeline import timeline as draw
 
     draw(_load(name, as_of), output)
-    click.echo(f"wrote {output}")
+    _echo(f"wrote {output}")
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="truce")
+_ARGUMENTS = {
+    "name": "a bundled agreement (see `truce list`) or a YAML file",
+    "target": "a trigger or a phase",
+}
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter, sized without ``shutil`` (argparse builds one per option added)."""
+    try:
+        width = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            width = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+        except (OSError, ValueError):
+            width = 80
+    return argparse.HelpFormatter(prog, width=max(width, 40) - 2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="truce",
+        formatter_class=_formatter,
+        description="Ceasefire agreements as state machines: what blocks the next phase, and why. "
+        "NAME is a bundled agreement (see `truce list`) or a path to a YAML definition.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, prog="truce")
+
+    def command(run: Callable[..., None], *arguments: str, name: str | None = None) -> argparse.ArgumentParser:
+        doc = (run.__doc__ or "").strip()
+        sub = commands.add_parser(name or run.__name__, help=doc, description=doc, formatter_class=_formatter)
+        sub.set_defaults(run=run)
+        for argument in arguments:
+            sub.add_argument(argument, metavar=argument.upper(), help=_ARGUMENTS[argument])
+        return sub
+
+    def as_of(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--as-of", dest="as_of", metavar="DATE", help="answer for this date (YYYY-MM-DD)")
+
+    def view(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--view", metavar="PARTY", help="evaluate as this party's claims have it")
+
+    def as_json(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--json", dest="as_json", action="store_true", help="print JSON instead of text")
+
+    as_json(command(list_command, name="list"))
+    as_json(command(show, "name"))
+    for run, arguments, options in (
+        (status, ("name",), (as_of, as_json)),
+        (blockers, ("name", "target"), (as_of, view, as_json)),
+        (unblock, ("name", "target"), (as_of, view, as_json)),
+        (history, ("name",), (as_of, as_json)),
+        (deadlines, ("name",), (as_of, as_json)),
+    ):
+        sub = command(run, *arguments)
+        for option in options:
+            option(sub)
+    as_json(command(check, "name"))
+    sub = command(diagram, "name")
+    as_of(sub)
+    sub.add_argument("--format", dest="fmt", choices=FORMATS, default="mermaid", help="default: mermaid")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to this file")
+    sub = command(timeline, "name")
+    as_of(sub)
+    sub.add_argument("-o", "--output", metavar="FILE", required=True, help="PNG or SVG file")
+    return parser
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import truce
+
+        _echo(f"truce, version {truce.__version__}")
+        parser.exit()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    argparse rather than click: the whole command, start-up included, should cost little
+    more than importing its engine (see docs/performance.md), and click alone took a
+    third of that budget to import.
+    """
+    try:
+        options = vars(_parser().parse_args(argv))
+    except SystemExit as exc:  # --help, --version, or a usage error (argparse printed it)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    from truce.errors import MissingDependency, TruceError
+
+    debug = options.pop("debug")
+    run = options.pop("run")
+    del options["command"]
+    try:
+        run(**options)
+    except _Exit as exc:
+        return exc.code
+    except MissingDependency as exc:
+        if debug:
+            raise
+        return _report(str(exc), EXIT_MISSING_DEPENDENCY)
+    except (TruceError, ValueError, OSError) as exc:
+        if debug:
+            raise
+        text = str(exc).strip().replace("\n", "; ")
+        return _report(text.strip("'\""), EXIT_BAD_INPUT)
+    except Exception as exc:  # a bug in truce: still one line, never a bare traceback
+        if debug:
+            raise
+        return _report(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", EXIT_INTERNAL)
+    return 0
+
+
+def _report(message: str, code: int) -> int:
+    _echo(f"truce: error: {message}", err=True)
+    return code
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

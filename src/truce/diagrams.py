@@ -91,7 +91,7 @@ class Diagram:
     def dot(self) -> str:
         """Graphviz DOT source (needs the ``graphviz`` Python package, not the ``dot`` program)."""
         if importlib.util.find_spec("graphviz") is None:
-            raise MissingDependency("graphviz (the Python package)", "diagrams")
+            raise MissingDependency("graphviz (the Python package)", install="pip install graphviz")
         return str(self._machine("graphviz").source)
 
     def mermaid(self) -> str:
@@ -101,7 +101,10 @@ class Diagram:
     def render(self, fmt: str) -> bytes:
         """SVG or PNG bytes, drawn by the Graphviz ``dot`` program."""
         if shutil.which("dot") is None:
-            raise MissingDependency("the Graphviz 'dot' program (e.g. apt-get install graphviz)", "diagrams")
+            raise MissingDependency(
+                "the Graphviz 'dot' program",
+                install="install Graphviz (apt-get install graphviz, brew install graphviz)",
+            )
         graph = self._machine("graphviz")
         return bytes(graph.pipe(format=fmt))
 

@@ -157,10 +157,11 @@ class UnknownName(TruceError, KeyError):
 class MissingDependency(TruceError, ImportError):
     """A feature needs an optional extra that is not installed; the message says how to get it."""
 
-    def __init__(self, module: str, extra: str) -> None:
+    def __init__(self, module: str, extra: str | None = None, *, install: str | None = None) -> None:
         self.module = module
         self.extra = extra
-        super().__init__(f"this needs {module}, which is not installed: pip install 'truce[{extra}]'")
+        how = install or f"pip install 'truce[{extra}]'"
+        super().__init__(f"this needs {module}, which is not installed: {how}")
 
 
 class TornLogWarning(UserWarning):

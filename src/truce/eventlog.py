@@ -42,7 +42,7 @@ class EventLog:
     """An append-only JSON Lines log of one agreement's events, safe across processes and crashes."""
 
     def __init__(
-        self, path: str | Path, agreement: Agreement | None = None, *, limits: Limits = DEFAULT_LIMITS
+        self, path: str | os.PathLike[str], agreement: Agreement | None = None, *, limits: Limits = DEFAULT_LIMITS
     ) -> None:
         self.path = Path(path)
         self.agreement = agreement

@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import yaml
 
+from truce import _bundled as bundled
 from truce._yaml import decode, read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.ceasefire import Ceasefire
@@ -32,6 +30,9 @@ from truce.limits import DEFAULT_LIMITS, Limits
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
 from truce.sources import Source
+
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where a file is read: bundled data needs no pathlib
 
 __all__ = [
     "agreements",
@@ -541,6 +542,8 @@ def _transition_out(t: Transition, registry: Mapping[str, Source]) -> dict[str, 
 
 def dump_agreement(agreement: Agreement) -> str:
     """The agreement as YAML text that :func:`load_agreement` reads back into an equal agreement."""
+    import yaml
+
     return yaml.safe_dump(agreement_to_data(agreement), sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -640,6 +643,11 @@ def _event_records(
                 raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
         return records, None
     data = read_yaml(text, path=path, limits=limits, max_bytes=limits.max_log_bytes, trusted=trusted)
+    return _log_records(data, path)
+
+
+def _log_records(data: Any, path: str) -> tuple[list[tuple[int | None, Any]], object]:
+    """``(line, raw event)`` pairs and the sources block, from a parsed YAML log."""
     if data is None:
         return [], None
     if isinstance(data, Mapping):
@@ -670,8 +678,18 @@ def load_events(
     """
     name = str(path)
     if text is None:
-        text = _read_file(Path(path), limits.max_log_bytes)
+        text = _read_file(path, limits.max_log_bytes)
     records, sources_block = _event_records(text, name, limits, trusted=_trusted)
+    return _read_events(records, sources_block, name, agreement, limits)
+
+
+def _read_events(
+    records: list[tuple[int | None, Any]],
+    sources_block: object,
+    name: str,
+    agreement: Agreement | None,
+    limits: Limits,
+) -> list[Event]:
     if len(records) > limits.max_events:
         raise LoadError([Problem(f"{len(records)} events; the limit is {limits.max_events}", path=name)])
     problems = _Problems(name, LoadError)
@@ -692,7 +710,10 @@ def load_events(
 # --- files and bundled names ----------------------------------------------------------
 
 
-def _read_file(path: Path, max_bytes: int) -> bytes:
+def _read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    from pathlib import Path
+
+    path = Path(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -711,15 +732,9 @@ def load_agreement(
 ) -> Agreement:
     """Read an agreement definition from a YAML (or JSON) file, within ``limits``."""
     name = str(path)
-    raw = _read_file(Path(path), limits.max_bytes) if text is None else text
+    raw = _read_file(path, limits.max_bytes) if text is None else text
     data = read_yaml(raw, path=name, limits=limits, trusted=_trusted)
     return read_agreement(data, path=name, limits=limits)
-
-
-def _bundled_folder() -> Traversable:
-    # A plain data folder, not a subpackage: importing ``truce.agreements`` as a module
-    # would replace the ``truce.agreements`` function on the package.
-    return resources.files("truce").joinpath("agreements")
 
 
 def agreements() -> list[str]:
@@ -728,26 +743,30 @@ def agreements() -> list[str]:
     >>> "gaza-2025" in agreements()
     True
     """
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in _bundled_folder().iterdir()
-        if entry.name.endswith(".yaml") and not entry.name.endswith(".events.yaml")
-    )
+    return bundled.names()
+
+
+def _bundled_data(filename: str) -> Any:
+    """A bundled YAML file's data: from the pre-parsed snapshot when it matches the file."""
+    raw = bundled.read_bytes(filename)
+    if raw is None:
+        raise LoadError([Problem("no such bundled file", path=f"truce/agreements/{filename}")])
+    data = bundled.parsed(filename, raw)
+    if data is NotImplemented:
+        data = read_yaml(raw, path=f"truce/agreements/{filename}", trusted=True)
+    return data
 
 
 def _bundled(name: str) -> tuple[Agreement, list[Event]]:
-    if not _NAME.match(name) or name not in agreements():
-        raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(agreements())}")])
-    folder = _bundled_folder()
-    label = f"truce/agreements/{name}.yaml"
-    agreement = load_agreement(label, text=folder.joinpath(f"{name}.yaml").read_bytes(), _trusted=True)
-    log = folder.joinpath(f"{name}.events.yaml")
-    events = (
-        load_events(f"truce/agreements/{name}.events.yaml", agreement, text=log.read_bytes(), _trusted=True)
-        if log.is_file()
-        else []
-    )
-    return agreement, events
+    known = agreements()
+    if not _NAME.match(name) or name not in known:
+        raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(known)}")])
+    label = f"truce/agreements/{name}"
+    agreement = read_agreement(_bundled_data(f"{name}.yaml"), path=f"{label}.yaml")
+    if bundled.read_bytes(f"{name}.events.yaml") is None:
+        return agreement, []
+    records, sources = _log_records(_bundled_data(f"{name}.events.yaml"), f"{label}.events.yaml")
+    return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
 
 
 def _looks_like_path(name: str) -> bool:
@@ -767,7 +786,9 @@ def load(
     sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. The result stands at
     the end of its data (``data_through``) unless ``as_of`` is given.
     """
-    if isinstance(name_or_path, Path) or _looks_like_path(str(name_or_path)):
+    if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
+        from pathlib import Path
+
         path = Path(name_or_path)
         agreement = load_agreement(path, limits=limits)
         log = Path(events) if events is not None else _sibling_log(path)
@@ -775,7 +796,7 @@ def load(
     else:
         agreement, loaded = _bundled(str(name_or_path))
         if events is not None:
-            loaded += load_events(Path(events), agreement, limits=limits)
+            loaded += load_events(events, agreement, limits=limits)
     return _replay(agreement, loaded, as_of)
 
 
