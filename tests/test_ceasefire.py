@@ -105,7 +105,7 @@ def test_events_out_of_order_or_unknown_are_refused_and_nothing_changes(riversid
     with pytest.raises(truce.EventError, match="out of order"):
         riverside.record(Event("2025-04-01", "incident", text="late report"))
     with pytest.raises(truce.EventError) as caught:
-        riverside.record(Event("2025-04-07", "fulfilled", obligation="pul_back", party="nobody"))
+        riverside.record(Event("2025-04-07", "claim", obligation="pul_back", party="nobody", asserts="fulfilled"))
     assert {p.message for p in caught.value.problems} == {"unknown obligation 'pul_back'", "unknown party 'nobody'"}
     with pytest.raises(truce.EventError, match="before the agreement"):
         truce.Ceasefire(riverside.agreement).record(Event("2025-01-01", "incident", text="x"))

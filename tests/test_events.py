@@ -31,11 +31,23 @@ def test_dates_accept_iso_text_and_date_objects():
         ({"kind": "fulfilled", "obligation": "not an id"}, "not a valid id"),
         ({"kind": "incident", "text": "x", "time": "25:00"}, "HH:MM"),
         ({"kind": "fact", "fact": "f", "value": [1]}, "expected a number"),
+        ({"kind": "fulfilled", "obligation": "o", "party": "p"}, "does not take party .an obligation names the party"),
+        ({"kind": "breached", "obligation": "o", "trigger": "go", "fact": "f"}, "does not take fact, trigger$"),
+        ({"kind": "transition", "trigger": "go", "to": "two"}, "does not take to .a transition names its trigger"),
+        ({"kind": "incident", "text": "x", "obligation": "o"}, "does not take obligation"),
+        ({"kind": "fact", "fact": "f", "value": 1, "due": "2025-02-01"}, "does not take due"),
+        ({"kind": "extended", "obligation": "o", "due": "2025-02-01", "value": 3}, "does not take value"),
     ],
 )
 def test_each_kind_needs_its_fields(kwargs, complaint):
     with pytest.raises(ValueError, match=complaint):
         Event("2025-01-01", **kwargs)
+
+
+def test_each_kind_takes_its_own_fields():
+    assert Event("2025-01-01", "claim", party="p", fact="f", value=2).value == 2
+    assert Event("2025-01-01", "declared", trigger="go", to="two", source=Source("s")).to == "two"
+    assert Event("2025-01-01", "incident", party="p", text="x", reported_by="monitor").party == "p"
 
 
 def test_unknown_kinds_and_bad_dates_are_refused():

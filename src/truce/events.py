@@ -62,6 +62,27 @@ _NEEDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.DECLARED: ("source",),
 }
 
+#: The payload fields each kind may carry; any other is an error, not silently kept. A
+#: ``fulfilled`` event with a ``trigger`` is a mistake in the data, and since an obligation
+#: kind can only name an obligation, recording it needs one name check, not six.
+_ALLOWS: dict[EventKind, frozenset[str]] = {
+    EventKind.FULFILLED: frozenset({"obligation"}),
+    EventKind.PROGRESS: frozenset({"obligation", "value"}),
+    EventKind.BREACHED: frozenset({"obligation"}),
+    EventKind.WAIVED: frozenset({"obligation"}),
+    EventKind.EXTENDED: frozenset({"obligation", "due"}),
+    EventKind.FACT: frozenset({"fact", "value"}),
+    EventKind.INCIDENT: frozenset({"party"}),
+    EventKind.CLAIM: frozenset({"party", "obligation", "fact", "asserts", "value"}),
+    EventKind.TRANSITION: frozenset({"trigger"}),
+    EventKind.DECLARED: frozenset({"trigger", "to"}),
+}
+_PAYLOAD = ("obligation", "fact", "value", "due", "trigger", "to", "party", "asserts")
+_WHY = {
+    "party": " (an obligation names the party that owes it)",
+    "to": " (a transition names its trigger; only a declared move may name its phase)",
+}
+
 Value = bool | int | float | str
 
 
@@ -123,6 +144,11 @@ class Event:
                 missing.append("asserts")
         if missing:
             raise ValueError(f"a {kind} event needs {', '.join(missing)}")
+        allowed = _ALLOWS[kind]
+        extra = [name for name in _PAYLOAD if name not in allowed and getattr(self, name) is not None]
+        if extra:
+            why = "".join(_WHY.get(name, "") for name in extra[:1])
+            raise ValueError(f"a {kind} event does not take {', '.join(extra)}{why}")
         for name, value in (
             ("obligation", self.obligation),
             ("fact", self.fact),
