@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import truce
@@ -72,3 +72,32 @@ def test_event_logs_are_in_date_order(data):
     agreement = truce.load_agreement(Path(__file__).resolve().parent.parent / "docs" / "riverside.yaml")
     log = data.draw(event_logs(agreement))
     assert [e.date for e in log] == sorted(e.date for e in log)
+
+
+def _hunt(machine, match):
+    machine.TestCase.settings = settings(
+        max_examples=300,
+        stateful_step_count=8,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        phases=[Phase.generate],  # finding the bug is the point; a minimal example is not
+    )
+    with pytest.raises(AssertionError, match=match):
+        machine.TestCase().runTest()
+
+
+def test_the_state_machine_catches_a_batch_fold_that_differs_from_one_by_one(riverside_agreement, monkeypatch):
+    from truce.ledger import Ledger
+
+    real = Ledger.settle_run
+    monkeypatch.setattr(Ledger, "settle_run", lambda self, run: real(self, run[:1]))  # forgets all but the first
+    _hunt(
+        ceasefire_machine(riverside_agreement),
+        "differently from record|replaying the events gave another|extend took a batch that record refuses",
+    )
+
+
+def test_the_state_machine_catches_a_refused_batch_that_is_not_undone(riverside_agreement, monkeypatch):
+    monkeypatch.setattr(Ceasefire, "_restore", lambda self, saved: None)
+    _hunt(ceasefire_machine(riverside_agreement), "refused batch")

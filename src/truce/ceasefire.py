@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -25,10 +26,18 @@ from transitions import Machine
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_leaf
 from truce.dates import DateLike, days, to_date
-from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, UnknownName
+from truce.errors import (
+    DateError,
+    EventError,
+    IllegalTransition,
+    Problem,
+    TransitionBlocked,
+    TruceError,
+    UnknownName,
+)
 from truce.events import Event, EventKind, transition_event
 from truce.guards import AnyOf, FactValue, Guard, GuardContext, Truth, Verdict, evaluate, truth
-from truce.ledger import Change, Checkpoint, Ledger, PhaseChange
+from truce.ledger import SETTLING, Change, Checkpoint, Ledger, PhaseChange, settle
 from truce.sources import Source
 from truce.status import ObligationState
 from truce.views import describe_view
@@ -64,8 +73,31 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _event_date(event: Event) -> dt.date:
-    return event.date
+_event_date = attrgetter("date")
+_kind_of = attrgetter("kind")
+
+
+def _refused(error: TruceError, index: int, batch: list[Event]) -> None:
+    """Say which event of a batch was refused, and that none of the batch was recorded."""
+    event = batch[index]
+    where = f"{event.date} {event.kind}" if isinstance(event, Event) else type(event).__name__
+    error.add_note(f"refused: event {index} of {len(batch)} ({where}); none of them was recorded")
+    error.index = index  # type: ignore[attr-defined]
+
+
+class _Implausible(Exception):
+    """Internal: a batch names something unknown; ``extend`` undoes it and says what."""
+
+
+@attrs.frozen
+class _Saved:
+    """What :meth:`Ceasefire.extend` needs to undo a refused batch."""
+
+    events: int
+    checkpoints: int
+    ledger: Checkpoint
+    as_of: dt.date | None
+    last: dt.date
 
 
 class _Engine:
@@ -166,9 +198,7 @@ class Ceasefire:
 
     def __init__(self, agreement: Agreement, events: Iterable[Event] = (), *, as_of: DateLike | None = None) -> None:
         self._setup(agreement, Ledger.start(agreement))
-        with _gc_paused():
-            for event in events:
-                self.record(event)
+        self.extend(events)
         if as_of is not None:
             self._as_of = self._check_date(as_of, "as_of")
 
@@ -177,6 +207,7 @@ class Ceasefire:
         self._names = _Names.of(agreement)
         self._ledger = ledger
         self._events: list[Event] = []
+        self._last = self._names.start  # the last recorded date; the agreement's start before any
         self._checkpoints: list[Checkpoint] = []
         self._as_of = None
         self._live = _LiveContext(ledger, agreement.in_force)
@@ -202,13 +233,12 @@ class Ceasefire:
             start = checkpoints[-1].events
             copy._setup(original._agreement, original._ledger.restore(checkpoints[-1]))
             copy._events = original._events[:start]
+            copy._last = copy._events[-1].date if copy._events else copy._last
             copy._checkpoints = checkpoints
         else:
             start = 0
             copy._setup(original._agreement, Ledger.start(original._agreement))
-        with _gc_paused():
-            for event in original._events[start:upto]:
-                copy.record(event)
+        copy.extend(original._events[start:upto])
         copy._as_of = day
         return copy
 
@@ -301,9 +331,7 @@ class Ceasefire:
         # Replayed on demand: recording does not pay for a record most callers never read.
         tracked = Ceasefire.__new__(Ceasefire)
         tracked._setup(self._agreement, Ledger.start(self._agreement, track_changes=True))
-        with _gc_paused():
-            for event in self._events:
-                tracked.record(event)
+        tracked.extend(self._events)
         assert tracked._ledger.changes is not None
         return tuple(tracked._ledger.changes)
 
@@ -349,18 +377,41 @@ class Ceasefire:
 
         Events must come in date order. A ``transition`` event fires its trigger through
         the machine (and is refused if the guard does not hold); a ``declared`` event
-        moves the phase anyway and marks the move irregular.
+        moves the phase anyway and marks the move irregular. To record many events at
+        once, :meth:`extend` is several times faster.
         """
+        # The common case first, with as few steps as the checks allow: a settling report
+        # (fulfilled, breached, waived) on a known obligation, in date order, no log, no
+        # change record. An obligation kind can name nothing but its obligation (Event
+        # refuses other names), so the one lookup is the whole name check.
+        if type(event) is Event and self._log is None:
+            date = event.date
+            status = SETTLING.get(event.kind)
+            owed = self._ledger.owed.get(event.obligation)  # type: ignore[arg-type]
+            if status is not None and owed is not None and not date < self._last and self._ledger.changes is None:
+                settle(owed, event, status)
+                self._ledger.last_date = self._last = date
+                events = self._events
+                events.append(event)
+                if not len(events) % CHECKPOINT_EVERY:
+                    self._checkpoints.append(self._ledger.checkpoint(len(events)))
+                if self._as_of is not None and date > self._as_of:
+                    self._as_of = date
+                return
         if not isinstance(event, Event):
             raise EventError([Problem(f"expected an Event, got {type(event).__name__}")])
-        if not self._plausible(event):
-            raise EventError(self._event_problems(event))
-        kind = event.kind
+        if not self._plausible(event, self._last):
+            raise EventError(self._event_problems(event, self.data_through))
         if self._log is not None:
             # The event must be on disk before it counts, and nothing may be on disk that
             # the ceasefire then refuses: check the move first, write, then apply.
             self._check_move(event)
             self._log.append(event)
+        self._apply(event)
+
+    def _apply(self, event: Event) -> None:
+        """Fold one event already checked against the agreement (names, date order)."""
+        kind = event.kind
         if kind is EventKind.TRANSITION:
             assert event.trigger is not None
             self._fire(event.trigger, event)
@@ -368,12 +419,125 @@ class Ceasefire:
             self._declare(event)
         else:
             self._ledger.apply(event)
+        self._last = event.date
         events = self._events
         events.append(event)
         if not len(events) % CHECKPOINT_EVERY:
             self._checkpoints.append(self._ledger.checkpoint(len(events)))
         if self._as_of is not None and event.date > self._as_of:
             self._as_of = event.date
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Record many events in order, all or none: what ``record`` in a loop does, faster.
+
+        Made for bulk loads (a million events in a fraction of a second): the batch's
+        types and date order are checked a whole list at a time, runs of settling reports
+        (fulfilled, breached, waived) are folded per obligation rather than per event
+        (only the last report in a run decides an obligation's status), and their names
+        are checked per run. If any event is refused (a bad name, a date out of order, a
+        blocked transition), the error is the one :meth:`record` would raise for it, with
+        a note naming its position, and the ceasefire is exactly as it was.
+        """
+        batch = events if type(events) is list else list(events)
+        if not batch:
+            return
+        if self._log is not None:
+            # Nothing may reach the log that the ceasefire then refuses: try the batch on a
+            # twin first; then each event is written durably as it is recorded.
+            Ceasefire._replayed(self, len(self._events), self.date).extend(batch)
+            for event in batch:
+                self.record(event)
+            return
+        with _gc_paused():
+            self._extend(batch)
+
+    def _extend(self, batch: list[Event]) -> None:
+        if set(map(type, batch)) == {Event}:
+            dates = list(map(_event_date, batch))
+            if not dates[0] < self._last and dates == sorted(dates):  # one pass when sorted
+                saved = self._save()
+                try:
+                    self._fold(batch)
+                    return
+                except _Implausible:
+                    self._restore(saved)  # and find out below which event, and why
+                except BaseException as error:
+                    index = len(self._events) - saved.events
+                    self._restore(saved)
+                    if isinstance(error, TruceError):
+                        _refused(error, index, batch)
+                    raise
+        previous, last = self._last, self.data_through
+        for index, event in enumerate(batch):
+            if not isinstance(event, Event):
+                refusal = EventError([Problem(f"expected an Event, got {type(event).__name__}")])
+            elif not self._plausible(event, previous):
+                refusal = EventError(self._event_problems(event, last))
+            else:
+                previous = last = event.date
+                continue
+            _refused(refusal, index, batch)
+            raise refusal
+        raise AssertionError("a batch was refused, but no event in it is implausible")  # pragma: no cover
+
+    def _fold(self, batch: list[Event]) -> None:
+        """Apply a batch of Events in date order: runs of settling reports per obligation,
+        the rest one by one; raises :class:`_Implausible` at an event that names the unknown."""
+        if self._ledger.changes is None and set(map(_kind_of, batch)) <= SETTLING.keys():
+            self._settle_run(batch, 0, len(batch))
+            return
+        kinds = list(map(_kind_of, batch))
+        start, size = 0, len(batch)
+        while start < size:
+            if kinds[start] not in SETTLING or self._ledger.changes is not None:
+                # a change record needs every step; other kinds may name more than an obligation
+                event = batch[start]
+                if not self._plausible(event, self._last):
+                    raise _Implausible
+                self._apply(event)
+                start += 1
+                continue
+            end = start + 1
+            while end < size and kinds[end] in SETTLING:
+                end += 1
+            self._settle_run(batch, start, end)
+            start = end
+
+    def _settle_run(self, batch: list[Event], start: int, end: int) -> None:
+        """Fold ``batch[start:end]``, settling reports, in chunks that end where :meth:`record`
+        takes checkpoints, so the checkpoints (and ``as_of``) are the same either way."""
+        events, ledger = self._events, self._ledger
+        while start < end:
+            stop = min(end, start + CHECKPOINT_EVERY - len(events) % CHECKPOINT_EVERY)
+            chunk = batch[start:stop]
+            if not ledger.settle_run(chunk):
+                raise _Implausible
+            events.extend(chunk)
+            if not len(events) % CHECKPOINT_EVERY:
+                self._checkpoints.append(ledger.checkpoint(len(events)))
+            start = stop
+        self._last = events[-1].date
+        if self._as_of is not None and self._last > self._as_of:
+            self._as_of = self._last
+
+    def _save(self) -> _Saved:
+        return _Saved(
+            len(self._events),
+            len(self._checkpoints),
+            self._ledger.checkpoint(len(self._events)),
+            self._as_of,
+            self._last,
+        )
+
+    def _restore(self, saved: _Saved) -> None:
+        """Put the ceasefire back as :meth:`_save` found it (after a refused batch)."""
+        del self._events[saved.events :]
+        del self._checkpoints[saved.checkpoints :]
+        self._ledger = self._ledger.restore(saved.ledger)
+        self._live.ledger = self._ledger
+        self._machine.set_state(saved.ledger.phase, model=self._engine)
+        self._as_of = saved.as_of
+        self._last = saved.last
 
     def _check_move(self, event: Event) -> None:
         """Raise what recording ``event`` would raise, without changing anything."""
@@ -400,17 +564,15 @@ class Ceasefire:
         self._log = EventLog(path, self._agreement)
         return self
 
-    def _plausible(self, event: Event) -> bool:
-        """The fast check on the recording path: every name known, dates in order.
+    def _plausible(self, event: Event, previous: dt.date) -> bool:
+        """The fast check on the recording path: every name known, not before ``previous``.
 
-        Only when it fails is :meth:`_event_problems` asked to say, at leisure, what is wrong.
+        ``previous`` is the last recorded date (the agreement's start if none). Only when
+        this fails is :meth:`_event_problems` asked to say, at leisure, what is wrong.
         """
         names = self._names
-        date = event.date
-        events = self._events
         return not (
-            date < names.start
-            or (events and date < events[-1].date)
+            event.date < previous
             or (event.obligation is not None and event.obligation not in names.obligations)
             or (event.fact is not None and event.fact not in names.facts)
             or (event.party is not None and event.party not in names.parties)
@@ -419,14 +581,13 @@ class Ceasefire:
             or (event.kind is EventKind.PROGRESS and event.obligation not in names.measured)
         )
 
-    def _event_problems(self, event: Event) -> list[Problem]:
+    def _event_problems(self, event: Event, last: dt.date | None) -> list[Problem]:
         agreement = self._agreement
         problems = []
         where = f"event {event.date} {event.kind}"
         start = agreement.agreed or agreement.in_force
         if event.date < start:
             problems.append(Problem(f"dated before the agreement ({start})", field=f"{where}.date"))
-        last = self.data_through
         if last is not None and event.date < last:
             problems.append(Problem(f"out of order: earlier than the last event ({last})", field=f"{where}.date"))
         checks = (

@@ -23,7 +23,7 @@ from truce.guards import FactValue, Verdict
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.status import ObligationState, ObligationStatus
 
-__all__ = ["Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange"]
+__all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange", "settle"]
 
 
 @attrs.frozen
@@ -103,9 +103,17 @@ class _Owed:
         self.frozen: ObligationState | None = None
 
     def copy(self) -> _Owed:
+        # spelled out: a loop over __slots__ with getattr/setattr is three times slower,
+        # and every checkpoint copies every obligation
         twin = _Owed.__new__(_Owed)
-        for name in _Owed.__slots__:
-            setattr(twin, name, getattr(self, name))
+        twin.active_since, twin.base, twin.claims, twin.due = self.active_since, self.base, self.claims, self.due
+        twin.evidence, twin.extensions, twin.frozen = self.evidence, self.extensions, self.frozen
+        twin.obligation, twin.original_due, twin.progress, twin.since = (
+            self.obligation,
+            self.original_due,
+            self.progress,
+            self.since,
+        )
         return twin
 
     def freeze(self) -> ObligationState:
@@ -250,6 +258,39 @@ class Ledger:
             was_due = None if due is None else due.isoformat()
             self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))
 
+    def settle_run(self, run: list[Event]) -> bool:
+        """Fold settling reports as if one by one, but per obligation; False (and nothing
+        changed) if one names an obligation the agreement does not define.
+
+        Only the last report in the run sets an obligation's status, date and evidence;
+        the first may start its clock (``active_since``); any ``fulfilled`` one fills a
+        measure. Change tracking is off (callers with a change record fold step by step).
+        """
+        last = {event.obligation: event for event in run}
+        if not last.keys() <= self.owed.keys():
+            return False
+        first: dict[str | None, Event] | None = None
+        fulfilled: set[str | None] | None = None
+        for oid, event in last.items():
+            assert oid is not None
+            owed = self.owed[oid]
+            if owed.active_since is None:
+                if first is None:
+                    first = {e.obligation: e for e in reversed(run)}
+                owed.active_since = first[oid].date
+            owed.evidence = event
+            owed.base = SETTLING[event.kind]
+            owed.since = event.date
+            owed.frozen = None
+            measure = owed.obligation.measure
+            if measure is not None:
+                if fulfilled is None:
+                    fulfilled = {e.obligation for e in run if e.kind is EventKind.FULFILLED}
+                if oid in fulfilled:
+                    owed.progress = measure.target
+        self.last_date = run[-1].date
+        return True
+
     def enter_phase(self, change: PhaseChange) -> None:
         """Record a phase change the machine has made (regular or declared)."""
         self.last_date = change.date
@@ -279,15 +320,34 @@ class Ledger:
                     owed.frozen = None
 
 
-_SETTLING = {
+#: The reports that settle an obligation's status outright, and the status each sets.
+SETTLING = {
     EventKind.FULFILLED: ObligationStatus.FULFILLED,
     EventKind.BREACHED: ObligationStatus.BREACHED,
     EventKind.WAIVED: ObligationStatus.WAIVED,
 }
 
 
+def settle(owed: _Owed, event: Event, status: ObligationStatus) -> None:
+    """Fold one settling report (``status`` is ``SETTLING[event.kind]``) into ``owed``."""
+    if owed.active_since is None:
+        owed.active_since = event.date
+    owed.evidence = event
+    owed.base = status
+    owed.since = event.date
+    owed.frozen = None
+    if status is ObligationStatus.FULFILLED:
+        measure = owed.obligation.measure
+        if measure is not None:
+            owed.progress = measure.target
+
+
 def _apply_to_obligation(owed: _Owed, event: Event) -> None:
     kind = event.kind
+    status = SETTLING.get(kind)
+    if status is not None:
+        settle(owed, event, status)
+        return
     if kind is EventKind.CLAIM:
         owed.claims = (*owed.claims, event)
         return
@@ -297,26 +357,20 @@ def _apply_to_obligation(owed: _Owed, event: Event) -> None:
         owed.due = event.due
         owed.extensions = (*owed.extensions, event)
         return
+    assert kind is EventKind.PROGRESS
     if owed.active_since is None:
         owed.active_since = event.date
     owed.evidence = event
-    if kind is EventKind.PROGRESS:
-        measure = owed.obligation.measure
-        assert isinstance(event.value, int | float)
-        progress = float(event.value)
-        if measure is not None and progress >= measure.target:
-            base = ObligationStatus.FULFILLED
-        elif progress > 0:
-            base = ObligationStatus.PARTIAL
-        else:
-            base = owed.base if owed.base is not ObligationStatus.PENDING else ObligationStatus.ACTIVE
-        if base is not owed.base:
-            owed.since = event.date
-        owed.base = base
-        owed.progress = progress
-        return
-    owed.base = _SETTLING[kind]
-    owed.since = event.date
     measure = owed.obligation.measure
-    if kind is EventKind.FULFILLED and measure is not None:
-        owed.progress = measure.target
+    assert isinstance(event.value, int | float)
+    progress = float(event.value)
+    if measure is not None and progress >= measure.target:
+        base = ObligationStatus.FULFILLED
+    elif progress > 0:
+        base = ObligationStatus.PARTIAL
+    else:
+        base = owed.base if owed.base is not ObligationStatus.PENDING else ObligationStatus.ACTIVE
+    if base is not owed.base:
+        owed.since = event.date
+    owed.base = base
+    owed.progress = progress

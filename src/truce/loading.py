@@ -811,9 +811,10 @@ def _sibling_log(path: Path) -> Path | None:
 
 def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
     ceasefire = Ceasefire(agreement)
-    for n, event in enumerate(events):
-        try:
-            ceasefire.record(event)
-        except TruceError as exc:
-            raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
+    try:
+        ceasefire.extend(events)
+    except TruceError as exc:
+        n = getattr(exc, "index", 0)
+        event = events[n]
+        raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
     return ceasefire.as_of(as_of) if as_of is not None else ceasefire

@@ -1,0 +1,133 @@
+"""Ceasefire.extend: a batch is recorded exactly as record would, one by one, or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import truce
+from truce import Event
+from truce.ceasefire import CHECKPOINT_EVERY
+from truce.eventlog import EventLog
+from truce.testing import record_each, synthetic_agreement
+
+
+def _long_log(agreement: truce.Agreement, count: int) -> list[Event]:
+    """Mostly settling reports, with progress, claims, deadlines and facts mixed in."""
+    start = agreement.agreed or agreement.in_force
+    obligations = [o.id for o in agreement.obligations]
+    measured = [o.id for o in agreement.obligations if o.measure is not None]
+    events = []
+    for n in range(count):
+        day = start + dt.timedelta(days=n // 50)
+        oid = obligations[(n * 7) % len(obligations)]
+        if n % 97 == 0 and measured:
+            events.append(Event(day, "progress", obligation=measured[n % len(measured)], value=n % 9))
+        elif n % 89 == 0:
+            events.append(Event(day, "claim", party=agreement.parties[0].id, obligation=oid, asserts="breached"))
+        elif n % 83 == 0:
+            events.append(Event(day, "extended", obligation=oid, due=day + dt.timedelta(days=30)))
+        else:
+            events.append(Event(day, ("fulfilled", "breached", "waived")[n % 3], obligation=oid))
+    return events
+
+
+@pytest.fixture(scope="module")
+def agreement() -> truce.Agreement:
+    return synthetic_agreement(4, 30)
+
+
+@pytest.mark.parametrize("count", [1, 50, CHECKPOINT_EVERY - 1, CHECKPOINT_EVERY, 3 * CHECKPOINT_EVERY + 17])
+def test_a_long_batch_equals_recording_one_by_one(agreement, count):
+    events = _long_log(agreement, count)
+    batched = truce.Ceasefire(agreement)
+    batched.extend(events)
+    one_by_one = record_each(agreement, events)
+    assert batched.snapshot() == one_by_one.snapshot()
+    assert batched.events == one_by_one.events
+    assert [c.events for c in batched._checkpoints] == [c.events for c in one_by_one._checkpoints]
+    for day in sorted({e.date for e in events})[:: max(1, count // 7)]:
+        assert batched.as_of(day).snapshot() == one_by_one.as_of(day).snapshot()
+    assert batched.history() == one_by_one.history()
+
+
+def test_batches_can_follow_single_records_and_each_other(agreement):
+    events = _long_log(agreement, 2 * CHECKPOINT_EVERY + 5)
+    mixed = truce.Ceasefire(agreement)
+    mixed.record(events[0])
+    mixed.extend(events[1:700])
+    for event in events[700:710]:
+        mixed.record(event)
+    mixed.extend(iter(events[710:]))  # any iterable
+    assert mixed.snapshot() == record_each(agreement, events).snapshot()
+
+
+def test_measures_are_filled_by_any_fulfilment_in_a_run(riverside_agreement):
+    day = "2025-04-02"
+    batch = [
+        Event(day, "fulfilled", obligation="detainees_released"),
+        Event(day, "breached", obligation="detainees_released"),
+    ]
+    batched = truce.Ceasefire(riverside_agreement, batch)
+    assert batched.status("detainees_released").progress == 12  # the target, as record would leave it
+    assert batched.snapshot() == record_each(riverside_agreement, batch).snapshot()
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        (Event("2025-04-07", "fulfilled", obligation="pul_back"), truce.EventError, "unknown obligation 'pul_back'"),
+        (Event("2025-04-01", "fulfilled", obligation="pull_back"), truce.EventError, "out of order"),
+        (Event("2025-04-07", "fact", fact="monitor", value=1), truce.EventError, "unknown fact 'monitor'"),
+        (Event("2025-04-07", "transition", trigger="begin_phase_two"), truce.TransitionBlocked, "blocked"),
+        ("2025-04-07 fulfilled pull_back", truce.EventError, "expected an Event, got str"),
+    ],
+)
+def test_a_refused_event_refuses_the_whole_batch(riverside, bad, error, message):
+    before, events = riverside.snapshot(), riverside.events
+    batch = [
+        Event("2025-04-06", "fulfilled", obligation="pull_back"),
+        Event("2025-04-07", "breached", obligation="prisoners_released"),
+        bad,
+        Event("2025-04-08", "waived", obligation="pull_back"),
+    ]
+    with pytest.raises(error, match=message) as caught:
+        riverside.extend(batch)
+    assert caught.value.index == 2
+    assert any(
+        "refused: event 2 of 4" in note and "none of them was recorded" in note for note in caught.value.__notes__
+    )
+    assert riverside.snapshot() == before
+    assert riverside.events == events
+    riverside.extend(batch[:2] + batch[3:])  # and the ceasefire still works
+    assert riverside.status("pull_back").base == "waived"
+
+
+def test_loading_names_the_refused_event(tmp_path, riverside_path):
+    log = tmp_path / "riverside.events.yaml"
+    log.write_text(
+        "- {date: 2025-04-02, kind: fulfilled, obligation: pull_back}\n"
+        "- {date: 2025-04-03, kind: transition, trigger: begin_phase_two}\n"
+    )
+    with pytest.raises(truce.LoadError, match=r"event 1 \(2025-04-03 transition\).*blocked"):
+        truce.load(riverside_path, events=log)
+
+
+def test_with_a_log_a_batch_is_written_whole_or_not_at_all(tmp_path, riverside_agreement):
+    path = tmp_path / "log.jsonl"
+    live = truce.Ceasefire(riverside_agreement).log_to(path)
+    good = [Event("2025-04-02", "fulfilled", obligation="pull_back"), Event("2025-04-03", "incident", text="x")]
+    live.extend(good)
+    with pytest.raises(truce.EventError):
+        live.extend(
+            [Event("2025-04-04", "breached", obligation="pull_back"), Event("2025-04-01", "incident", text="y")]
+        )
+    assert EventLog(path, riverside_agreement).read() == good
+    assert live.events == tuple(good)
+
+
+def test_extend_moves_an_as_of_view_forward_like_record(riverside):
+    early = riverside.as_of("2025-04-03")
+    early.extend([Event("2025-04-10", "incident", text="later")])
+    assert early.date == dt.date(2025, 4, 10)
