@@ -131,3 +131,30 @@ def test_extend_moves_an_as_of_view_forward_like_record(riverside):
     early = riverside.as_of("2025-04-03")
     early.extend([Event("2025-04-10", "incident", text="later")])
     assert early.date == dt.date(2025, 4, 10)
+
+
+def test_a_log_attached_later_still_gets_every_settling_report(tmp_path, riverside_agreement):
+    live = truce.Ceasefire(riverside_agreement)
+    for day in ("2025-04-02", "2025-04-03"):  # the second report on pull_back takes record's shortcut
+        live.record(Event(day, "breached", obligation="pull_back"))
+    path = tmp_path / "log.jsonl"
+    live.log_to(path)
+    later = [
+        Event("2025-04-04", "fulfilled", obligation="pull_back"),
+        Event("2025-04-05", "waived", obligation="pull_back"),
+    ]
+    for event in later:
+        live.record(event)
+    assert EventLog(path, riverside_agreement).read() == later
+
+
+def test_record_moves_an_as_of_view_forward(riverside_agreement):
+    live = truce.Ceasefire(riverside_agreement)
+    for day in ("2025-04-02", "2025-04-03"):
+        live.record(Event(day, "breached", obligation="pull_back"))
+    view = live.as_of("2025-04-20")
+    view.record(Event("2025-04-21", "fulfilled", obligation="pull_back"))
+    view.record(Event("2025-04-22", "breached", obligation="pull_back"))
+    assert view.date == dt.date(2025, 4, 22)
+    assert view.status("pull_back").since == dt.date(2025, 4, 22)
+    assert view.snapshot() == record_each(riverside_agreement, view.events).snapshot()

@@ -77,48 +77,104 @@ class ObligationChange:
 Change: TypeAlias = PhaseChange | ObligationChange
 
 
+#: The reports that settle an obligation's status outright, and the status each sets.
+SETTLING = {
+    EventKind.FULFILLED: ObligationStatus.FULFILLED,
+    EventKind.BREACHED: ObligationStatus.BREACHED,
+    EventKind.WAIVED: ObligationStatus.WAIVED,
+}
+
+
 class _Owed:
     """The ledger's working copy of one obligation's state: mutable, so recording is cheap.
 
     Readers never see it: :meth:`freeze` gives the frozen :class:`ObligationState`,
-    cached until the next change.
+    cached until the next change. A settling report (fulfilled, breached, waived)
+    decides status, date and evidence at once, so recording one stores just the report,
+    in ``settled``; ``base``, ``since`` and ``evidence`` are read through it until
+    something sets one of them directly.
     """
 
     __slots__ = (
-        "active_since", "base", "claims", "due", "evidence", "extensions", "frozen", "obligation", "original_due",
-        "progress", "since",
+        "_base", "_evidence", "_since", "active_since", "claims", "due", "extensions", "frozen", "obligation",
+        "original_due", "progress", "settled",
     )  # fmt: skip
 
     def __init__(self, obligation: Obligation) -> None:
         self.obligation = obligation
-        self.base = ObligationStatus.PENDING
-        self.since: dt.date | None = None
+        self.settled: Event | None = None
+        self._base = ObligationStatus.PENDING
+        self._since: dt.date | None = None
+        self._evidence: Event | None = None
         self.active_since: dt.date | None = None
         self.progress: float | None = None
         self.due: dt.date | None = None
         self.original_due: dt.date | None = None
-        self.evidence: Event | None = None
         self.extensions: tuple[Event, ...] = ()
         self.claims: tuple[Event, ...] = ()
         self.frozen: ObligationState | None = None
+
+    def _unsettle(self) -> None:
+        settled = self.settled
+        if settled is not None:
+            self._base, self._since, self._evidence = SETTLING[settled.kind], settled.date, settled
+            self.settled = None
+
+    @property
+    def base(self) -> ObligationStatus:
+        settled = self.settled
+        return self._base if settled is None else SETTLING[settled.kind]
+
+    @base.setter
+    def base(self, value: ObligationStatus) -> None:
+        self._unsettle()
+        self._base = value
+
+    @property
+    def since(self) -> dt.date | None:
+        settled = self.settled
+        return self._since if settled is None else settled.date
+
+    @since.setter
+    def since(self, value: dt.date | None) -> None:
+        self._unsettle()
+        self._since = value
+
+    @property
+    def evidence(self) -> Event | None:
+        settled = self.settled
+        return self._evidence if settled is None else settled
+
+    @evidence.setter
+    def evidence(self, value: Event | None) -> None:
+        self._unsettle()
+        self._evidence = value
 
     def copy(self) -> _Owed:
         # spelled out: a loop over __slots__ with getattr/setattr is three times slower,
         # and every checkpoint copies every obligation
         twin = _Owed.__new__(_Owed)
-        twin.active_since, twin.base, twin.claims, twin.due = self.active_since, self.base, self.claims, self.due
-        twin.evidence, twin.extensions, twin.frozen = self.evidence, self.extensions, self.frozen
-        twin.obligation, twin.original_due, twin.progress, twin.since = (
+        twin._base, twin._evidence, twin._since, twin.settled = self._base, self._evidence, self._since, self.settled
+        twin.active_since, twin.claims, twin.due, twin.extensions = (
+            self.active_since,
+            self.claims,
+            self.due,
+            self.extensions,
+        )
+        twin.frozen, twin.obligation, twin.original_due, twin.progress = (
+            self.frozen,
             self.obligation,
             self.original_due,
             self.progress,
-            self.since,
         )
         return twin
 
     def freeze(self) -> ObligationState:
-        if self.frozen is None:
-            self.frozen = ObligationState(
+        frozen = self.frozen
+        evidence = self.evidence
+        # the recording fast path changes only ``settled``, which shows as new evidence
+        if frozen is None or frozen.evidence is not evidence:
+            frozen = self.frozen = ObligationState(
                 self.obligation,
                 self.base,
                 self.since,
@@ -126,11 +182,11 @@ class _Owed:
                 self.progress,
                 self.due,
                 self.original_due,
-                self.evidence,
+                evidence,
                 self.extensions,
                 self.claims,
             )
-        return self.frozen
+        return frozen
 
 
 @attrs.frozen
@@ -142,7 +198,6 @@ class Checkpoint:
     owed: dict[str, _Owed]
     facts: dict[str, FactValue]
     entered: dict[str, dt.date]
-    last_date: dt.date | None
     lengths: tuple[int, int, int, int]
 
 
@@ -159,7 +214,6 @@ class Ledger:
     phase_log: list[PhaseChange] = attrs.field(factory=list)
     changes: list[Change] | None = None
     entered: dict[str, dt.date] = attrs.field(factory=dict)
-    last_date: dt.date | None = None
 
     @classmethod
     def start(cls, agreement: Agreement, *, track_changes: bool = False) -> Ledger:
@@ -185,7 +239,6 @@ class Ledger:
             {key: owed.copy() for key, owed in self.owed.items()},
             dict(self.facts),
             dict(self.entered),
-            self.last_date,
             (len(self.fact_claims), len(self.incidents), len(self.phase_log), len(self.changes or ())),
         )
 
@@ -202,7 +255,6 @@ class Ledger:
             self.phase_log[:phases],
             None if self.changes is None else self.changes[:changes],
             dict(checkpoint.entered),
-            checkpoint.last_date,
         )
 
     # --- reading (the GuardContext protocol, minus as_of) ---------------------------
@@ -228,7 +280,6 @@ class Ledger:
 
     def apply(self, event: Event) -> None:
         """Fold one already-validated, non-transition event into the ledger."""
-        self.last_date = event.date
         kind = event.kind
         if kind is EventKind.FACT:
             assert event.fact is not None
@@ -278,9 +329,7 @@ class Ledger:
                 if first is None:
                     first = {e.obligation: e for e in reversed(run)}
                 owed.active_since = first[oid].date
-            owed.evidence = event
-            owed.base = SETTLING[event.kind]
-            owed.since = event.date
+            owed.settled = event
             owed.frozen = None
             measure = owed.obligation.measure
             if measure is not None:
@@ -288,12 +337,10 @@ class Ledger:
                     fulfilled = {e.obligation for e in run if e.kind is EventKind.FULFILLED}
                 if oid in fulfilled:
                     owed.progress = measure.target
-        self.last_date = run[-1].date
         return True
 
     def enter_phase(self, change: PhaseChange) -> None:
         """Record a phase change the machine has made (regular or declared)."""
-        self.last_date = change.date
         self.phase = change.to_phase
         self.phase_log.append(change)
         if self.changes is not None:
@@ -320,21 +367,12 @@ class Ledger:
                     owed.frozen = None
 
 
-#: The reports that settle an obligation's status outright, and the status each sets.
-SETTLING = {
-    EventKind.FULFILLED: ObligationStatus.FULFILLED,
-    EventKind.BREACHED: ObligationStatus.BREACHED,
-    EventKind.WAIVED: ObligationStatus.WAIVED,
-}
-
-
 def settle(owed: _Owed, event: Event, status: ObligationStatus) -> None:
     """Fold one settling report (``status`` is ``SETTLING[event.kind]``) into ``owed``."""
+    assert SETTLING[event.kind] is status
     if owed.active_since is None:
         owed.active_since = event.date
-    owed.evidence = event
-    owed.base = status
-    owed.since = event.date
+    owed.settled = event
     owed.frozen = None
     if status is ObligationStatus.FULFILLED:
         measure = owed.obligation.measure
