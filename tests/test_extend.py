@@ -158,3 +158,27 @@ def test_record_moves_an_as_of_view_forward(riverside_agreement):
     assert view.date == dt.date(2025, 4, 22)
     assert view.status("pull_back").since == dt.date(2025, 4, 22)
     assert view.snapshot() == record_each(riverside_agreement, view.events).snapshot()
+
+
+def test_as_of_views_share_the_list_of_events_until_one_of_them_records(agreement):
+    events = _long_log(agreement, 2 * CHECKPOINT_EVERY + 300)
+    original = truce.Ceasefire(agreement, events)
+    middle = events[CHECKPOINT_EVERY + 100].date
+    view = original.as_of(middle)
+    prefix = tuple(e for e in events if e.date <= middle)
+    assert view.events == prefix
+    assert view.snapshot() == record_each(agreement, prefix).as_of(middle).snapshot()
+    assert view.as_of(events[40].date).snapshot() == original.as_of(events[40].date).snapshot()  # a view of a view
+
+    later = Event(events[-1].date, "fulfilled", obligation=events[-1].obligation)
+    original.record(later)  # the original grows; the view does not see it
+    assert view.events == prefix
+    with pytest.raises(truce.EventError):  # a refused batch in the original leaves the view alone too
+        original.extend([later, Event(events[-1].date, "fulfilled", obligation="no_such_obligation")])
+    assert view.events == prefix
+
+    mine = Event(middle, "waived", obligation=events[0].obligation)
+    view.record(mine)  # the view records: it takes a list of its own
+    assert view.events == (*prefix, mine)
+    assert original.events == (*events, later)
+    assert view.snapshot() == record_each(agreement, (*prefix, mine)).as_of(middle).snapshot()

@@ -210,6 +210,7 @@ class Ceasefire:
         self._names = _Names.of(agreement)
         self._ledger = ledger
         self._events: list[Event] = []
+        self._shared: int | None = None  # see _replayed
         self._last = self._names.start  # the last recorded date; the agreement's start before any
         self._fast = {}
         self._checkpoints: list[Checkpoint] = []
@@ -230,22 +231,40 @@ class Ceasefire:
 
     @classmethod
     def _replayed(cls, original: Ceasefire, upto: int, day: dt.date) -> Ceasefire:
-        """``original`` as it stood after ``upto`` events: nearest checkpoint, then a short replay."""
+        """``original`` as it stood after ``upto`` events: nearest checkpoint, then a short replay.
+
+        The copy shares the original's list of events (its first ``upto``) rather than
+        copying it: a list that only grows keeps any prefix intact, and copying half a
+        million references would cost more than all the rest. The copy takes a list of
+        its own when it records an event (see :meth:`_own`).
+        """
         checkpoints = [c for c in original._checkpoints if c.events <= upto]
         copy = cls.__new__(cls)
         if checkpoints:
             start = checkpoints[-1].events
             copy._setup(original._agreement, original._ledger.restore(checkpoints[-1]))
-            copy._events = original._events[:start]
-            copy._last = copy._events[-1].date if copy._events else copy._last
             copy._checkpoints = checkpoints
         else:
             start = 0
             copy._setup(original._agreement, Ledger.start(original._agreement))
-        copy.extend(original._events[start:upto])
+        copy._events, copy._shared = original._events, upto
+        if start:
+            copy._last = original._events[start - 1].date  # and the fold moves it on to upto's
+        with _gc_paused():
+            copy._fold(original._events[start:upto], append=False)
         copy._as_of = day
         copy._fast = {}  # see record
         return copy
+
+    def _count(self) -> int:
+        """How many events this ceasefire has recorded (its list may be a longer, shared one)."""
+        return len(self._events) if self._shared is None else self._shared
+
+    def _own(self) -> None:
+        """Before recording: take a list of events of its own if it shares its original's."""
+        if self._shared is not None:
+            self._events = self._events[: self._shared]
+            self._shared = None
 
     def _machine_transitions(self) -> list[dict[str, Any]]:
         wired: list[dict[str, Any]] = []
@@ -285,19 +304,19 @@ class Ceasefire:
     @property
     def events(self) -> tuple[Event, ...]:
         """Every event recorded so far, in order."""
-        return tuple(self._events)
+        return tuple(self._events[: self._count()])
 
     @property
     def date(self) -> dt.date:
         """The as-of date: what this ceasefire's answers are true on."""
         if self._as_of is not None:
             return self._as_of
-        return self._events[-1].date if self._events else self._agreement.in_force
+        return self.data_through or self._agreement.in_force
 
     @property
     def data_through(self) -> dt.date | None:
         """The date of the last recorded event (None with no events)."""
-        return self._events[-1].date if self._events else None
+        return self._last if self._count() else None
 
     @property
     def beyond_data(self) -> bool:
@@ -336,7 +355,7 @@ class Ceasefire:
         # Replayed on demand: recording does not pay for a record most callers never read.
         tracked = Ceasefire.__new__(Ceasefire)
         tracked._setup(self._agreement, Ledger.start(self._agreement, track_changes=True))
-        tracked.extend(self._events)
+        tracked.extend(self._events[: self._count()])
         assert tracked._ledger.changes is not None
         return tuple(tracked._ledger.changes)
 
@@ -348,7 +367,7 @@ class Ceasefire:
         return Snapshot(
             self.phase,
             self.date,
-            len(self._events),
+            self._count(),
             tuple(self.obligations()),
             tuple(sorted(self._ledger.facts.values(), key=lambda f: f.name)),
             self.phase_history(),
@@ -373,7 +392,8 @@ class Ceasefire:
         """
         day = self._check_date(date, "as_of")
         # events are in date order, so a bisect on their dates finds the prefix
-        return Ceasefire._replayed(self, bisect.bisect_right(self._events, day, key=_event_date), day)
+        upto = bisect.bisect_right(self._events, day, hi=self._count(), key=_event_date)
+        return Ceasefire._replayed(self, upto, day)
 
     # --- recording -------------------------------------------------------------------
 
@@ -408,6 +428,7 @@ class Ceasefire:
             raise EventError([Problem(f"expected an Event, got {type(event).__name__}")])
         if not self._plausible(event, self._last):
             raise EventError(self._event_problems(event, self.data_through))
+        self._own()
         if self._log is not None:
             # The event must be on disk before it counts, and nothing may be on disk that
             # the ceasefire then refuses: check the move first, write, then apply.
@@ -415,8 +436,12 @@ class Ceasefire:
             self._log.append(event)
         self._apply(event)
 
-    def _apply(self, event: Event) -> None:
-        """Fold one event already checked against the agreement (names, date order)."""
+    def _apply(self, event: Event, *, append: bool = True) -> None:
+        """Fold one event already checked against the agreement (names, date order).
+
+        ``append=False`` is for :meth:`_replayed`, whose events are already in the list
+        it shares (and which takes no checkpoints: it stops before the next one is due).
+        """
         kind = event.kind
         if kind is EventKind.TRANSITION:
             assert event.trigger is not None
@@ -430,6 +455,8 @@ class Ceasefire:
                 if owed.obligation.measure is None:  # and it is active now: record may take the fast path
                     self._fast[event.obligation] = owed
         self._last = event.date
+        if not append:
+            return
         events = self._events
         events.append(event)
         if not len(events) % CHECKPOINT_EVERY:
@@ -454,7 +481,7 @@ class Ceasefire:
         if self._log is not None:
             # Nothing may reach the log that the ceasefire then refuses: try the batch on a
             # twin first; then each event is written durably as it is recorded.
-            Ceasefire._replayed(self, len(self._events), self.date).extend(batch)
+            Ceasefire._replayed(self, self._count(), self.date).extend(batch)
             for event in batch:
                 self.record(event)
             return
@@ -462,6 +489,7 @@ class Ceasefire:
             self._extend(batch)
 
     def _extend(self, batch: list[Event]) -> None:
+        self._own()
         if set(map(type, batch)) == {Event}:
             dates = list(map(_event_date, batch))
             if not dates[0] < self._last and dates == sorted(dates):  # one pass when sorted
@@ -490,11 +518,14 @@ class Ceasefire:
             raise refusal
         raise AssertionError("a batch was refused, but no event in it is implausible")  # pragma: no cover
 
-    def _fold(self, batch: list[Event]) -> None:
+    def _fold(self, batch: list[Event], *, append: bool = True) -> None:
         """Apply a batch of Events in date order: runs of settling reports per obligation,
-        the rest one by one; raises :class:`_Implausible` at an event that names the unknown."""
+        the rest one by one; raises :class:`_Implausible` at an event that names the unknown.
+        ``append`` as for :meth:`_apply`."""
+        if not batch:
+            return
         if self._ledger.changes is None and set(map(_kind_of, batch)) <= SETTLING.keys():
-            self._settle_run(batch, 0, len(batch))
+            self._settle_run(batch, 0, len(batch), append=append)
             return
         kinds = list(map(_kind_of, batch))
         start, size = 0, len(batch)
@@ -504,19 +535,24 @@ class Ceasefire:
                 event = batch[start]
                 if not self._plausible(event, self._last):
                     raise _Implausible
-                self._apply(event)
+                self._apply(event, append=append)
                 start += 1
                 continue
             end = start + 1
             while end < size and kinds[end] in SETTLING:
                 end += 1
-            self._settle_run(batch, start, end)
+            self._settle_run(batch, start, end, append=append)
             start = end
 
-    def _settle_run(self, batch: list[Event], start: int, end: int) -> None:
+    def _settle_run(self, batch: list[Event], start: int, end: int, *, append: bool = True) -> None:
         """Fold ``batch[start:end]``, settling reports, in chunks that end where :meth:`record`
         takes checkpoints, so the checkpoints (and ``as_of``) are the same either way."""
         events, ledger = self._events, self._ledger
+        if not append:
+            if not ledger.settle_run(batch[start:end]):
+                raise _Implausible
+            self._last = batch[end - 1].date
+            return
         while start < end:
             stop = min(end, start + CHECKPOINT_EVERY - len(events) % CHECKPOINT_EVERY)
             chunk = batch[start:stop]
