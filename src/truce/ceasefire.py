@@ -428,6 +428,10 @@ class Ceasefire:
             raise EventError([Problem(f"expected an Event, got {type(event).__name__}")])
         if not self._plausible(event, self._last):
             raise EventError(self._event_problems(event, self.data_through))
+        self._record_checked(event)
+
+    def _record_checked(self, event: Event) -> None:
+        """Record an Event whose names and date are known to be good."""
         self._own()
         if self._log is not None:
             # The event must be on disk before it counts, and nothing may be on disk that
@@ -732,11 +736,12 @@ class Ceasefire:
         if not self._routes(trigger):
             raise self._illegal(trigger)
         day = self._check_date(on, "on") if on is not None else self.date
-        if source is None and reported_by is None and text is None:
-            event = transition_event(day, trigger)  # trigger and day are checked above
+        if source is None and reported_by is None and text is None and not day < self._last:
+            self._record_checked(transition_event(day, trigger))  # trigger and day are checked above
         else:
-            event = Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)
-        self.record(event)
+            self.record(
+                Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)
+            )
         return self.phase
 
     def _illegal(self, trigger: str) -> IllegalTransition:
