@@ -15,9 +15,10 @@ import bisect
 import contextlib
 import datetime as dt
 import gc
+import itertools
+import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -74,8 +75,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-_event_date = attrgetter("date")
-_kind_of = attrgetter("kind")
+_event_date = operator.attrgetter("date")
+_kind_of = operator.attrgetter("kind")
 
 
 def _refused(error: TruceError, index: int, batch: list[Event]) -> None:
@@ -503,8 +504,9 @@ class Ceasefire:
     def _extend(self, batch: list[Event]) -> None:
         self._own()
         if set(map(type, batch)) == {Event}:
-            dates = list(map(_event_date, batch))
-            if not dates[0] < self._last and dates == sorted(dates):  # one pass when sorted
+            # a long log has runs of one shared date object (see events._date): compare runs
+            days = [day for day, _ in itertools.groupby(map(_event_date, batch))]
+            if not days[0] < self._last and all(map(operator.le, days, itertools.islice(days, 1, None))):
                 saved = self._save()
                 try:
                     self._fold(batch)
