@@ -182,3 +182,55 @@ def test_as_of_views_share_the_list_of_events_until_one_of_them_records(agreemen
     assert view.events == (*prefix, mine)
     assert original.events == (*events, later)
     assert view.snapshot() == record_each(agreement, (*prefix, mine)).as_of(middle).snapshot()
+
+
+class _Noted(Event):
+    """A user's own event type: record takes it, so extend must too."""
+
+    __slots__ = ()
+
+
+def test_event_subclasses_are_recorded_like_events(riverside_agreement):
+    events = [
+        _Noted("2025-04-02", "incident", text="shots fired"),
+        Event("2025-04-03", "breached", obligation="pull_back"),
+    ]
+    one_by_one = record_each(riverside_agreement, events)
+    assert truce.Ceasefire(riverside_agreement, events).snapshot() == one_by_one.snapshot()
+    assert len(one_by_one.history()) == len(truce.Ceasefire(riverside_agreement, events).history())
+
+
+def test_the_refusal_is_the_first_record_would_meet(riverside_agreement):
+    batch = [
+        Event("2025-04-02", "transition", trigger="begin_phase_two"),  # blocked: its guard does not hold
+        Event("2025-04-05", "incident", text="a"),
+        Event("2025-04-03", "incident", text="out of order"),
+    ]
+    with pytest.raises(truce.TransitionBlocked) as caught:
+        truce.Ceasefire(riverside_agreement).extend(batch)
+    assert caught.value.index == 0
+    later = [Event("2025-04-02", "incident", text="a"), *batch[1:]]
+    live = truce.Ceasefire(riverside_agreement)
+    with pytest.raises(truce.EventError, match="out of order") as caught:
+        live.extend(later)
+    assert caught.value.index == 2
+    assert live.events == ()  # the two good events before it went too: all or none
+
+
+def test_with_a_log_a_batch_that_cannot_be_written_leaves_nothing(tmp_path, riverside_agreement, monkeypatch):
+    import truce.loading
+
+    real = truce.loading.event_to_data
+
+    def fails_on_the_second(event):
+        if event.text == "second":
+            raise OSError("disk trouble")
+        return real(event)
+
+    monkeypatch.setattr(truce.loading, "event_to_data", fails_on_the_second)
+    path = tmp_path / "log.jsonl"
+    live = truce.Ceasefire(riverside_agreement).log_to(path)
+    with pytest.raises(OSError, match="disk trouble"):
+        live.extend([Event("2025-04-02", "incident", text="first"), Event("2025-04-03", "incident", text="second")])
+    assert live.events == ()
+    assert not path.exists() or path.read_bytes() == b""

@@ -491,46 +491,61 @@ class Ceasefire:
         batch = events if type(events) is list else list(events)
         if not batch:
             return
-        if self._log is not None:
-            # Nothing may reach the log that the ceasefire then refuses: try the batch on a
-            # twin first; then each event is written durably as it is recorded.
-            Ceasefire._replayed(self, self._count(), self.date).extend(batch)
-            for event in batch:
-                self.record(event)
-            return
         with _gc_paused():
+            if self._log is not None:
+                # Nothing may reach the log that the ceasefire then refuses, and the batch is
+                # all or none on disk too: try it on a twin, write it in one durable append
+                # (every line made before any is written), then fold it here.
+                Ceasefire._replayed(self, self._count(), self.date).extend(batch)
+                self._log.append_all(batch)
             self._extend(batch)
 
     def _extend(self, batch: list[Event]) -> None:
         self._own()
-        if set(map(type, batch)) == {Event}:
-            # a long log has runs of one shared date object (see events._date): compare runs
+        # Up to ``end`` the batch is Events in date order (checked a list at a time when it
+        # all is; a long log has runs of one shared date object, see events._date). Those
+        # are folded; the event at ``end``, if any, is refused as record would refuse it,
+        # but only after the fold, which may refuse an earlier one first (a blocked trigger).
+        end = len(batch)
+        if all(issubclass(kind, Event) for kind in set(map(type, batch))):
             days = [day for day, _ in itertools.groupby(map(_event_date, batch))]
-            if not days[0] < self._last and all(map(operator.le, days, itertools.islice(days, 1, None))):
-                saved = self._save()
-                try:
-                    self._fold(batch)
-                    return
-                except _Implausible:
-                    self._restore(saved)  # and find out below which event, and why
-                except BaseException as error:
-                    index = len(self._events) - saved.events
-                    self._restore(saved)
-                    if isinstance(error, TruceError):
-                        _refused(error, index, batch)
-                    raise
-        previous, last = self._last, self.data_through
+            if days[0] < self._last or not all(map(operator.le, days, itertools.islice(days, 1, None))):
+                end = self._first_implausible(batch)
+        else:
+            end = self._first_implausible(batch)
+        saved = self._save()
+        try:
+            self._fold(batch[:end] if end < len(batch) else batch)
+        except _Implausible:  # a name the agreement does not know: find which, and say why
+            self._restore(saved)
+            end = self._first_implausible(batch)
+        except BaseException as error:
+            index = len(self._events) - saved.events
+            self._restore(saved)
+            if isinstance(error, TruceError):
+                _refused(error, index, batch)
+            raise
+        else:
+            if end == len(batch):
+                return
+            self._restore(saved)  # all or none: the events before ``end`` go too
+        event = batch[end]
+        if isinstance(event, Event):
+            refusal = EventError(self._event_problems(event, batch[end - 1].date if end else self.data_through))
+        else:
+            refusal = EventError([Problem(f"expected an Event, got {type(event).__name__}")])
+        _refused(refusal, end, batch)
+        raise refusal
+
+    def _first_implausible(self, batch: list[Any]) -> int:
+        """The position of the first item record would refuse unseen (not an Event, a date
+        out of order, an unknown name), or the batch's length if there is none."""
+        previous = self._last
         for index, event in enumerate(batch):
-            if not isinstance(event, Event):
-                refusal = EventError([Problem(f"expected an Event, got {type(event).__name__}")])
-            elif not self._plausible(event, previous):
-                refusal = EventError(self._event_problems(event, last))
-            else:
-                previous = last = event.date
-                continue
-            _refused(refusal, index, batch)
-            raise refusal
-        raise AssertionError("a batch was refused, but no event in it is implausible")  # pragma: no cover
+            if not isinstance(event, Event) or not self._plausible(event, previous):
+                return index
+            previous = event.date
+        return len(batch)
 
     def _fold(self, batch: list[Event], *, append: bool = True) -> None:
         """Apply a batch of Events in date order: runs of settling reports per obligation,

@@ -61,9 +61,23 @@ class EventLog:
 
     def append(self, event: Event) -> None:
         """Write ``event`` durably: locked, one whole line, flushed and fsynced before returning."""
+        self.append_all([event])
+
+    def append_all(self, events: list[Event]) -> None:
+        """Write ``events`` durably, all or none: every line is made before any is written,
+        then they go in one locked write, flushed and fsynced once.
+
+        A crash during the write leaves at most a torn last line, which the next append
+        moves aside; nothing was acknowledged until the fsync returned.
+        """
         from truce.loading import event_to_data
 
-        line = (json.dumps(event_to_data(event), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        if not events:
+            return
+        lines = b"".join(
+            (json.dumps(event_to_data(event), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+            for event in events
+        )
         try:
             handle = self.path.open("a+b")
         except OSError as exc:
@@ -72,12 +86,12 @@ class EventLog:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
                 last = self._repair_and_last_date(handle)
-                if last is not None and event.date < last:
+                if last is not None and events[0].date < last:
                     raise EventError(
                         [Problem(f"out of order: earlier than the log's last event ({last})", path=str(self.path))]
                     )
                 handle.seek(0, os.SEEK_END)
-                handle.write(line)
+                handle.write(lines)
                 handle.flush()
                 os.fsync(handle.fileno())
             finally:

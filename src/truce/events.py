@@ -168,6 +168,15 @@ class Event:
             raise ValueError(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
         if isinstance(self.value, float) and not math.isfinite(self.value):
             raise ValueError(f"value: {self.value} is not a finite number")
+        expected: tuple[tuple[str, object, type], ...] = (
+            ("reported_by", self.reported_by, str),
+            ("text", self.text, str),
+            ("source", self.source, Source),
+            ("time", self.time, str),
+        )
+        for name, given, wanted in expected:
+            if given is not None and not isinstance(given, wanted):
+                raise ValueError(f"{name}: expected {wanted.__name__}, got {type(given).__name__}")
         if self.time is not None and not _TIME.match(self.time):
             raise ValueError(f"time: {self.time!r} is not HH:MM with an optional zone")
 
