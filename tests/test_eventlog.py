@@ -64,6 +64,11 @@ def test_the_log_refuses_an_event_older_than_its_last(tmp_path):
     with pytest.raises(truce.EventError, match="earlier than the log's last event"):
         other.record(truce.Event("2025-04-02", "incident", text="earlier"))
     assert other.events == ()
+    batch = [truce.Event("2025-04-03", "incident", text="x"), truce.Event("2025-04-06", "incident", text="y")]
+    with pytest.raises(truce.EventError, match="earlier than the log's last event") as caught:
+        other.extend(batch)
+    assert "refused: event 0 of 2" in caught.value.__notes__[0]
+    assert other.events == ()
     assert [e.text for e in truce.EventLog(path, RIVERSIDE).read()] == ["later"]
 
 

@@ -497,7 +497,11 @@ class Ceasefire:
                 # all or none on disk too: try it on a twin, write it in one durable append
                 # (every line made before any is written), then fold it here.
                 Ceasefire._replayed(self, self._count(), self.date).extend(batch)
-                self._log.append_all(batch)
+                try:
+                    self._log.append_all(batch)
+                except EventError as error:  # the file moved on: another writer's later event
+                    _refused(error, 0, batch)
+                    raise
             self._extend(batch)
 
     def _extend(self, batch: list[Event]) -> None:
