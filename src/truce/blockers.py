@@ -19,7 +19,15 @@ from truce.guards import FactCompare, Fulfilled, StatusIs, Verdict
 from truce.sources import Source
 from truce.status import ObligationState
 
-__all__ = ["Blocker", "Blockers"]
+__all__ = ["DEFAULT_VIEW", "Blocker", "Blockers", "describe_view"]
+
+#: Whose account a report is evaluated on when no party's view is asked for (see truce.views).
+DEFAULT_VIEW = "reported facts (claims kept apart)"
+
+
+def describe_view(party: str | None) -> str:
+    """The ``view`` line of a report: reported facts, or one party's claims over them."""
+    return DEFAULT_VIEW if party is None else f"as {party} claims it (reported facts where it made no claim)"
 
 
 @attrs.frozen

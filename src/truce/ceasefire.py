@@ -25,7 +25,7 @@ import attrs
 from transitions import Machine
 
 from truce.agreement import Agreement, Transition
-from truce.blockers import Blockers, describe_leaf
+from truce.blockers import Blockers, describe_leaf, describe_view
 from truce.dates import DateLike, days, to_date
 from truce.errors import (
     DateError,
@@ -41,7 +41,6 @@ from truce.guards import AnyOf, FactValue, Guard, GuardContext, Truth, Verdict, 
 from truce.ledger import SETTLING, Change, Checkpoint, Ledger, PhaseChange
 from truce.sources import Source
 from truce.status import ObligationState
-from truce.views import describe_view
 
 if TYPE_CHECKING:  # imported where used, so ``import truce`` stays quick for the CLI
     from truce.compliance import Compliance
@@ -91,7 +90,7 @@ class _Implausible(Exception):
     """Internal: a batch names something unknown; ``extend`` undoes it and says what."""
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)  # internal: no generated methods nobody calls (start-up)
 class _Saved:
     """What :meth:`Ceasefire.extend` needs to undo a refused batch."""
 
@@ -111,7 +110,7 @@ class _Engine:
     state: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)  # internal: no generated methods nobody calls (start-up)
 class _Names:
     """What an event may name, as sets, for the fast check on the recording path."""
 

@@ -188,7 +188,7 @@ _owed_state = operator.attrgetter(*_Owed.__slots__)
 _OWED_WIDTH = len(_Owed.__slots__)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)  # internal: no generated methods nobody calls (start-up)
 class Checkpoint:
     """The ledger after ``events`` events: its dictionaries, and how long its logs were."""
 
@@ -200,7 +200,7 @@ class Checkpoint:
     lengths: tuple[int, int, int, int]
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)  # internal: no generated methods nobody calls (start-up)
 class Ledger:
     """Mutable accumulator behind a :class:`~truce.Ceasefire`; copies go through checkpoints."""
 

@@ -14,17 +14,12 @@ import datetime as dt
 
 import attrs
 
+from truce.blockers import DEFAULT_VIEW, describe_view
 from truce.events import Event
 from truce.guards import FactValue, GuardContext
 from truce.status import ObligationState, ObligationStatus
 
 __all__ = ["DEFAULT_VIEW", "PartyView", "describe_view"]
-
-DEFAULT_VIEW = "reported facts (claims kept apart)"
-
-
-def describe_view(party: str | None) -> str:
-    return DEFAULT_VIEW if party is None else f"as {party} claims it (reported facts where it made no claim)"
 
 
 @attrs.frozen
