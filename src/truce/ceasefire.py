@@ -560,10 +560,11 @@ class Ceasefire:
             self._settle_run(batch, 0, len(batch), append=append)
             return
         kinds = list(map(_kind_of, batch))
+        step_by_step = self._ledger.changes is not None  # a change record needs every step
         start, size = 0, len(batch)
         while start < size:
-            if kinds[start] not in SETTLING or self._ledger.changes is not None:
-                # a change record needs every step; other kinds may name more than an obligation
+            if step_by_step or kinds[start] not in SETTLING:
+                # other kinds may name more than an obligation, and fold one at a time
                 event = batch[start]
                 if not self._plausible(event, self._last):
                     raise _Implausible

@@ -291,8 +291,8 @@ _ARGUMENTS = {
 }
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    """argparse's formatter, sized without ``shutil`` (argparse builds one per option added)."""
+def _width() -> int:
+    """The help text's width, found without ``shutil`` (a few ms of imports at start-up)."""
     try:
         width = int(os.environ["COLUMNS"])
     except (KeyError, ValueError):
@@ -300,10 +300,15 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
             width = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
         except (OSError, ValueError):
             width = 80
-    return argparse.HelpFormatter(prog, width=max(width, 40) - 2)
+    return max(width, 40) - 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    width = _width()  # once: argparse builds a formatter for every option added
+
+    def _formatter(prog: str) -> argparse.HelpFormatter:
+        return argparse.HelpFormatter(prog, width=width)
+
     parser = argparse.ArgumentParser(
         prog="truce",
         formatter_class=_formatter,

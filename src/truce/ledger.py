@@ -25,7 +25,7 @@ from truce.guards import FactValue, Verdict
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.status import ObligationState, ObligationStatus
 
-__all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange", "settle"]
+__all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange"]
 
 
 @attrs.frozen
@@ -369,24 +369,15 @@ class Ledger:
                     owed.frozen = None
 
 
-def settle(owed: _Owed, event: Event, status: ObligationStatus) -> None:
-    """Fold one settling report (``status`` is ``SETTLING[event.kind]``) into ``owed``."""
-    assert SETTLING[event.kind] is status
-    if owed.active_since is None:
-        owed.active_since = event.date
-    owed.settled = event
-    owed.frozen = None
-    if status is ObligationStatus.FULFILLED:
-        measure = owed.obligation.measure
-        if measure is not None:
-            owed.progress = measure.target
-
-
 def _apply_to_obligation(owed: _Owed, event: Event) -> None:
     kind = event.kind
-    status = SETTLING.get(kind)
-    if status is not None:
-        settle(owed, event, status)
+    if kind in SETTLING:  # status, date and evidence come from the report (see _Owed)
+        if owed.active_since is None:
+            owed.active_since = event.date
+        owed.settled = event
+        measure = owed.obligation.measure
+        if kind is EventKind.FULFILLED and measure is not None:
+            owed.progress = measure.target
         return
     if kind is EventKind.CLAIM:
         owed.claims = (*owed.claims, event)

@@ -747,10 +747,11 @@ def agreements() -> list[str]:
 
 
 def _bundled_data(filename: str) -> Any:
-    """A bundled YAML file's data: from the pre-parsed snapshot when it matches the file."""
+    """A bundled YAML file's data (from the pre-parsed snapshot when it matches the file),
+    or NotImplemented when there is no such file."""
     raw = bundled.read_bytes(filename)
     if raw is None:
-        raise LoadError([Problem("no such bundled file", path=f"truce/agreements/{filename}")])
+        return NotImplemented
     data = bundled.parsed(filename, raw)
     if data is NotImplemented:
         data = read_yaml(raw, path=f"truce/agreements/{filename}", trusted=True)
@@ -763,9 +764,10 @@ def _bundled(name: str) -> tuple[Agreement, list[Event]]:
         raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(known)}")])
     label = f"truce/agreements/{name}"
     agreement = read_agreement(_bundled_data(f"{name}.yaml"), path=f"{label}.yaml")
-    if bundled.read_bytes(f"{name}.events.yaml") is None:
+    log = _bundled_data(f"{name}.events.yaml")
+    if log is NotImplemented:
         return agreement, []
-    records, sources = _log_records(_bundled_data(f"{name}.events.yaml"), f"{label}.events.yaml")
+    records, sources = _log_records(log, f"{label}.events.yaml")
     return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
 
 
