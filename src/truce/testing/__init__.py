@@ -20,7 +20,7 @@ Requires ``hypothesis`` (install truce with its ``dev`` extra).
 
 from __future__ import annotations
 
-from truce.testing.generated import agreements, synthetic_agreement
+from truce.testing.generated import agreements, guards, synthetic_agreement
 from truce.testing.machine import ceasefire_machine, check_step, format_events, record_each, replayed
 from truce.testing.reference import ReferenceFold, reference_snapshot
 from truce.testing.strategies import TEST_SOURCE, event_logs, events_for, guided_logs, spoiled_events
@@ -34,6 +34,7 @@ __all__ = [
     "event_logs",
     "events_for",
     "format_events",
+    "guards",
     "guided_logs",
     "record_each",
     "reference_snapshot",

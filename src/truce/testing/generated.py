@@ -14,7 +14,7 @@ from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
 from truce.sources import Source
 
-__all__ = ["agreements", "synthetic_agreement"]
+__all__ = ["agreements", "guards", "synthetic_agreement"]
 
 
 def synthetic_agreement(phases: int = 12, obligations: int = 40, *, guard_size: int = 4) -> Agreement:
@@ -55,7 +55,14 @@ def synthetic_agreement(phases: int = 12, obligations: int = 40, *, guard_size: 
 _GUARD_OPS = ("==", "!=", "<", "<=", ">", ">=")
 
 
-def _guards(obligations: list[str], facts: list[str], anchors: list[str]) -> st.SearchStrategy[Any]:
+def guards(
+    obligations: list[str], facts: list[str], anchors: list[str], *, max_leaves: int = 6
+) -> st.SearchStrategy[Any]:
+    """Random guard trees over the given names: every leaf kind, nested all/any/not.
+
+    Fact literals mix numbers, texts and booleans, so the comparisons of every type
+    are exercised (verification's abstract domain once forgot texts).
+    """
 
     leaves: list[st.SearchStrategy[Any]] = [st.builds(Const, st.booleans())]
     if obligations:
@@ -80,7 +87,7 @@ def _guards(obligations: list[str], facts: list[str], anchors: list[str]) -> st.
             st.lists(inner, min_size=2, max_size=3).map(lambda cs: AnyOf(tuple(cs))),
             inner.map(Not),
         ),
-        max_leaves=6,
+        max_leaves=max_leaves,
     )
 
 
@@ -117,7 +124,7 @@ def agreements(draw: Callable[..., Any], max_phases: int = 6, max_obligations: i
             )
         )
     facts = [FactDef(f"f{n}", f"Fact {n}") for n in range(draw(st.integers(0, 3)))]
-    guards = _guards([o.id for o in obligations], [f.id for f in facts], ["in_force", *phases])
+    guard_trees = guards([o.id for o in obligations], [f.id for f in facts], ["in_force", *phases])
 
     def flat(guard: Any) -> Any:
         # the parser flattens nested and/or, so generated guards do too (YAML round-trips stay exact)
@@ -133,11 +140,11 @@ def agreements(draw: Callable[..., Any], max_phases: int = 6, max_obligations: i
     transitions = []
     for n in range(1, count):  # a path reaches every phase
         origin = draw(st.sampled_from(live[:n]))
-        transitions.append(Transition(f"t{n}", [origin], phases[n], flat(draw(guards))))
+        transitions.append(Transition(f"t{n}", [origin], phases[n], flat(draw(guard_trees))))
     for n in range(draw(st.integers(0, 4))):  # and some more moves, possibly sharing triggers
         trigger = draw(st.sampled_from([f"x{n}", *(t.trigger for t in transitions)]))
         origin = draw(st.sampled_from(live))
-        transitions.append(Transition(trigger, [origin], draw(st.sampled_from(phases)), flat(draw(guards))))
+        transitions.append(Transition(trigger, [origin], draw(st.sampled_from(phases)), flat(draw(guard_trees))))
     return Agreement(
         id="generated",
         title="Generated agreement",
