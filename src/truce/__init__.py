@@ -41,8 +41,9 @@ if TYPE_CHECKING:
     from truce.guards import Truth, Verdict, evaluate, parse_guard
     from truce.ledger import ObligationChange, PhaseChange
     from truce.limits import Limits
-    from truce.loading import agreements, dump_agreement, load, load_agreement, load_events, read_agreement
+    from truce.loading import agreements, dump_agreement, load_agreement, load_events, read_agreement
     from truce.obligations import Due, Measure, Obligation, ObligationKind
+    from truce.opening import load
     from truce.parties import Party, PartyKind
     from truce.sources import Source
     from truce.status import ObligationState, ObligationStatus
@@ -96,7 +97,7 @@ _LAZY: dict[str, str] = {
     "agreements": "truce.loading",
     "dump_agreement": "truce.loading",
     "evaluate": "truce.guards",
-    "load": "truce.loading",
+    "load": "truce.opening",
     "load_agreement": "truce.loading",
     "load_events": "truce.loading",
     "parse_guard": "truce.guards",

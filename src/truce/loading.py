@@ -21,8 +21,7 @@ import attrs
 from truce import _bundled as bundled
 from truce._yaml import decode, read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
-from truce.ceasefire import Ceasefire
-from truce.dates import DateLike, to_date
+from truce.dates import to_date
 from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
 from truce.events import Event
 from truce.guards import Const, Guard, parse_guard
@@ -38,10 +37,10 @@ __all__ = [
     "agreements",
     "dump_agreement",
     "event_to_data",
-    "load",
     "load_agreement",
     "load_events",
     "read_agreement",
+    "read_bundled",
 ]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
@@ -758,7 +757,8 @@ def _bundled_data(filename: str) -> Any:
     return data
 
 
-def _bundled(name: str) -> tuple[Agreement, list[Event]]:
+def read_bundled(name: str) -> tuple[Agreement, list[Event]]:
+    """A bundled agreement's definition and its sourced event log."""
     known = agreements()
     if not _NAME.match(name) or name not in known:
         raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(known)}")])
@@ -769,54 +769,3 @@ def _bundled(name: str) -> tuple[Agreement, list[Event]]:
         return agreement, []
     records, sources = _log_records(log, f"{label}.events.yaml")
     return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
-
-
-def _looks_like_path(name: str) -> bool:
-    return name.endswith((".yaml", ".yml", ".json")) or "/" in name or "\\" in name
-
-
-def load(
-    name_or_path: str | Path,
-    *,
-    events: str | Path | None = None,
-    as_of: DateLike | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Ceasefire:
-    """A :class:`~truce.Ceasefire` for a bundled agreement name or a YAML file path.
-
-    For a file ``x.yaml`` the events are read from ``events`` if given, else from a
-    sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. The result stands at
-    the end of its data (``data_through``) unless ``as_of`` is given.
-    """
-    if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
-        from pathlib import Path
-
-        path = Path(name_or_path)
-        agreement = load_agreement(path, limits=limits)
-        log = Path(events) if events is not None else _sibling_log(path)
-        loaded = load_events(log, agreement, limits=limits) if log is not None else []
-    else:
-        agreement, loaded = _bundled(str(name_or_path))
-        if events is not None:
-            loaded += load_events(events, agreement, limits=limits)
-    return _replay(agreement, loaded, as_of)
-
-
-def _sibling_log(path: Path) -> Path | None:
-    stem = path.name.rsplit(".", 1)[0]
-    for suffix in (".events.yaml", ".events.jsonl"):
-        candidate = path.with_name(stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
-    ceasefire = Ceasefire(agreement)
-    try:
-        ceasefire.extend(events)
-    except TruceError as exc:
-        n = getattr(exc, "index", 0)
-        event = events[n]
-        raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
-    return ceasefire.as_of(as_of) if as_of is not None else ceasefire
