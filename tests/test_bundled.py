@@ -9,8 +9,9 @@ import pytest
 import truce
 
 NAMES = truce.agreements()
-#: The latest day the gathered sources cover (see shared/domain/facts.md); nothing bundled may be later.
-SOURCES_REACH = dt.date(2026, 2, 28)
+#: The latest day the gathered sources cover (about 5 July 2026, see shared/domain/audit-2026-11.md);
+#: nothing bundled may be later.
+SOURCES_REACH = dt.date(2026, 7, 5)
 
 
 def test_the_four_cases_are_bundled():
@@ -102,11 +103,22 @@ def test_gaza_phase_two_was_declared_irregularly_and_the_remains_came_later():
     assert (remains.base, remains.since) == ("fulfilled", dt.date(2026, 1, 26))
 
 
-def test_gaza_isf_deployment_is_unknown_not_false():
+def test_gaza_isf_deployment_is_unknown_and_the_committee_is_not_in_gaza():
     gaza = truce.load("gaza-2025")
     blockers = gaza.blockers("isf_deployment")
     isf = next(b for b in blockers if b.fact == "isf_troops_in_gaza")
     assert isf.truth == "unknown"
+    committee = next(b for b in blockers if b.obligation == "technocratic_committee_established")
+    assert committee.truth == "false"
+    assert (committee.progress, committee.target) == (1, 2)
+
+
+def test_gaza_palestinian_remains_complete_and_rafah_closed_again():
+    gaza = truce.load("gaza-2025")
+    remains = gaza.status("palestinian_remains_returned")
+    assert (remains.base, remains.since, remains.progress) == ("fulfilled", dt.date(2026, 1, 29), 360)
+    assert gaza.as_of("2026-02-27").status("rafah_crossing_opened").base == "fulfilled"
+    assert gaza.status("rafah_crossing_opened").base == "breached"
 
 
 # --- gaza-2025-01: the January 2025 ceasefire never reached phase two ------------------
@@ -146,6 +158,23 @@ def test_lebanon_withdrawal_deadline_extension_keeps_the_original():
 def test_iran_israel_is_unwritten_and_its_second_stage_irregular():
     iran = truce.load("iran-israel-2025")
     assert iran.agreement.written is False
-    assert iran.phase == "war_ended"
-    assert [c.irregular for c in iran.phase_history()[1:]] == [True, False]
+    assert iran.as_of("2025-06-25").phase == "war_ended"
+    assert [c.irregular for c in iran.phase_history()[1:]] == [True, False, False]
     assert any(e.time for e in iran.events)
+
+
+def test_a_war_declared_ended_can_still_be_recorded_as_resumed():
+    iran = truce.load("iran-israel-2025")
+    assert "war_ended" not in iran.agreement.terminal
+    assert iran.as_of("2026-02-27").phase == "war_ended"
+    assert iran.phase == "collapsed"
+    assert iran.phase_history()[-1].date == dt.date(2026, 2, 28)
+
+
+def test_lebanon_2024_collapsed_on_2_march_2026():
+    lebanon = truce.load("lebanon-2024")
+    assert lebanon.phase == "collapsed"
+    assert lebanon.as_of("2026-03-01").phase == "state_monopoly"
+    change = lebanon.phase_history()[-1]
+    assert (change.date, change.to_phase, change.irregular) == (dt.date(2026, 3, 2), "collapsed", False)
+    assert lebanon.agreement.ended == dt.date(2026, 3, 2)
