@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 import truce
+from truce.provenance import copy_only
 
 NAMES = truce.agreements()
 #: The latest day the gathered sources cover (about 5 July 2026, see shared/domain/audit-2026-11.md);
@@ -46,7 +48,7 @@ def test_every_date_lies_within_the_agreement_life(name):
     ceasefire = truce.load(name)
     agreement = ceasefire.agreement
     start = agreement.agreed or agreement.in_force
-    end = agreement.ended or SOURCES_REACH
+    end = agreement.ended or agreement.data_through or SOURCES_REACH
     outside = [e.describe() for e in ceasefire.events if not start <= e.date <= end]
     outside += [
         f"{o.id} due {o.due.date}" for o in agreement.obligations if o.due and o.due.date and o.due.date < start
@@ -55,6 +57,66 @@ def test_every_date_lies_within_the_agreement_life(name):
     assert agreement.in_force <= SOURCES_REACH
     for source in agreement.sources:
         assert source.date is None or source.date <= SOURCES_REACH
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_agreement_has_a_sourced_log(name):
+    ceasefire = truce.load(name)
+    assert ceasefire.events, name
+    assert all(e.source is not None for e in ceasefire.events)
+
+
+def _cited(ceasefire: truce.Ceasefire) -> list[truce.Source]:
+    agreement = ceasefire.agreement
+    found = [*agreement.sources, *(e.source for e in ceasefire.events if e.source)]
+    found += [x.source for x in (*agreement.parties, *agreement.obligations, *agreement.facts) if x.source]
+    found += [x.source for x in (*agreement.phases, *agreement.transitions) if x.source]
+    return found
+
+
+COPY_NAMES_ITS_ORIGINAL = re.compile(
+    r"cop(y|ies)|citing|summar|repost|translat|syndicat|mirror|encyclop|aggregat", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_source_has_a_kind_and_a_copy_says_what_it_copies(name):
+    for source in _cited(truce.load(name)):
+        assert source.kind is not None, source.cite()
+        if source.kind == "copy":
+            assert COPY_NAMES_ITS_ORIGINAL.search(source.publisher or ""), source.cite()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_copy_stands_alone_behind_a_status_change(name):
+    """A report that settles an obligation, moves its deadline or moves the phase needs more than a copy.
+
+    (Progress counts that leave the status as it was may rest on a copy; ``truce check`` warns about them.)
+    """
+    ceasefire = truce.load(name)
+    status_changing = {"fulfilled", "breached", "waived", "extended", "transition", "declared", "fact"}
+    weak = [e.describe() for e in copy_only(ceasefire.events) if e.kind in status_changing]
+    weak += [
+        e.describe()
+        for e in copy_only(ceasefire.events)
+        if e.kind == "progress" and e.obligation is not None and _changed_status(ceasefire, e)
+    ]
+    assert weak == []
+
+
+def _changed_status(ceasefire: truce.Ceasefire, event: truce.Event) -> bool:
+    before = ceasefire.as_of(event.date - dt.timedelta(days=1)).status(event.obligation).status_on(event.date)
+    return ceasefire.as_of(event.date).status(event.obligation).status_on(event.date) != before
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_links_between_agreements_are_mutual_and_bundled(name):
+    agreement = truce.load(name).agreement
+    for other in agreement.superseded_by:
+        assert name in truce.load(other).agreement.supersedes
+    for other in agreement.supersedes:
+        assert name in truce.load(other).agreement.superseded_by
+        assert truce.load(other).agreement.ended is not None
 
 
 @pytest.mark.parametrize("name", NAMES)

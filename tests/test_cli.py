@@ -56,7 +56,8 @@ def test_blockers(run):
     assert "[source: " in out
     data = json.loads(run("blockers", "gaza-2025", "begin_phase_two", "--as-of", "2025-12-29", "--json").stdout)
     assert data["unmet"][0]["days_overdue"] == 77
-    viewed = json.loads(run("blockers", "lebanon-2024", "implemented", "--as-of", "2026-01-08", "--view", "israel", "--json").stdout)
+    args = ("blockers", "lebanon-2024", "implemented", "--as-of", "2026-01-08", "--view", "israel", "--json")
+    viewed = json.loads(run(*args).stdout)
     assert viewed["view"].startswith("as israel claims it")
 
 

@@ -1,0 +1,33 @@
+"""Links between agreements: the ceasefire that replaced a collapsed one, and the reverse.
+
+An agreement that collapsed keeps its own record; the one that followed is a separate
+agreement with its own terms. ``supersedes`` / ``superseded_by`` in the definitions link
+them, and these functions follow the links to the bundled agreement at the other end.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from truce.ceasefire import Ceasefire
+
+__all__ = ["predecessor", "successor"]
+
+
+def successor(of: Ceasefire | str) -> Ceasefire | None:
+    """The bundled agreement that superseded ``of`` (a name or a loaded ceasefire), loaded; None if none."""
+    return _follow(of, "superseded_by")
+
+
+def predecessor(of: Ceasefire | str) -> Ceasefire | None:
+    """The bundled agreement that ``of`` superseded, loaded; None if none."""
+    return _follow(of, "supersedes")
+
+
+def _follow(of: Ceasefire | str, field: str) -> Ceasefire | None:
+    from truce.loading import load
+
+    ceasefire = load(of) if isinstance(of, str) else of
+    names: tuple[str, ...] = getattr(ceasefire.agreement, field)
+    return load(names[0]) if names else None
