@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import truce
 from truce import TruceError
 from truce import cli as cli_module
 from truce.cli import main
@@ -31,7 +32,11 @@ def test_list(run):
     out = run("list").stdout
     assert out.splitlines()[0].startswith("gaza-2025\tphase_two\t2026-07-01\t")
     rows = json.loads(run("list", "--json").stdout)
-    assert [r["name"] for r in rows] == ["gaza-2025", "gaza-2025-01", "iran-israel-2025", "lebanon-2024"]
+    assert [r["name"] for r in rows] == truce.agreements()
+    lebanon = next(r for r in rows if r["name"] == "lebanon-2024")
+    assert (lebanon["superseded_by"], lebanon["data_through"]) == (["israel-lebanon-2026"], "2026-03-02")
+    assert "lebanon-2024\tcollapsed\t2026-03-02\t" in out
+    assert out.splitlines()[-1].endswith("\tsupersedes iran-israel-2025")
 
 
 def test_show(run):

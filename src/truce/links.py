@@ -16,12 +16,24 @@ __all__ = ["predecessor", "successor"]
 
 
 def successor(of: Ceasefire | str) -> Ceasefire | None:
-    """The bundled agreement that superseded ``of`` (a name or a loaded ceasefire), loaded; None if none."""
+    """The bundled agreement that superseded ``of`` (a name or a loaded ceasefire), loaded; None if none.
+
+    >>> import truce
+    >>> truce.successor("lebanon-2024").agreement.id
+    'israel-lebanon-2026'
+    >>> truce.successor("gaza-2025") is None
+    True
+    """
     return _follow(of, "superseded_by")
 
 
 def predecessor(of: Ceasefire | str) -> Ceasefire | None:
-    """The bundled agreement that ``of`` superseded, loaded; None if none."""
+    """The bundled agreement that ``of`` superseded, loaded; None if none.
+
+    >>> import truce
+    >>> truce.predecessor("us-iran-2026").phase
+    'collapsed'
+    """
     return _follow(of, "supersedes")
 
 
