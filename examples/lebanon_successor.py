@@ -28,7 +28,8 @@ for blocker in blocked:
 collapse = old.phase_history()[-1]
 print()
 print(f"What collapsed: {collapse.describe()}")
-assert collapse.event is not None and collapse.event.source is not None
+assert collapse.event is not None
+assert collapse.event.source is not None
 print(f"   {collapse.event.text}")
 print(f"   [source: {collapse.event.source.cite()}]")
 
