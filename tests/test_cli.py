@@ -41,6 +41,8 @@ def test_list(run):
 
 def test_show(run):
     assert "begin_phase_two" in run("show", "gaza-2025").stdout
+    assert "superseded_by:\n- israel-lebanon-2026\ndata_through: 2026-03-02" in run("show", "lebanon-2024").stdout
+    assert json.loads(run("show", "us-iran-2026", "--json").stdout)["supersedes"] == ["iran-israel-2025"]
     data = json.loads(run("show", str(DOCS / "riverside.yaml"), "--json").stdout)
     assert data["id"] == "riverside"
 
