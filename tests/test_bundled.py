@@ -249,3 +249,50 @@ def test_lebanon_2024_collapsed_on_2_march_2026():
     change = lebanon.phase_history()[-1]
     assert (change.date, change.to_phase, change.irregular) == (dt.date(2026, 3, 2), "collapsed", False)
     assert lebanon.agreement.ended == dt.date(2026, 3, 2)
+
+
+def test_january_2025_records_the_reported_phase_one_steps():
+    january = truce.load("gaza-2025-01")
+    cabinet = [e for e in january.events if e.kind == "incident" and "24 votes to 8" in (e.text or "")]
+    assert [e.date for e in cabinet] == [dt.date(2025, 1, 18)]
+    assert january.status("displaced_return_north").since == dt.date(2025, 1, 27)
+    assert january.status("rafah_opened").since == dt.date(2025, 2, 1)
+    assert not any("12:15" in (e.text or "") for e in january.events)
+
+
+def test_lebanon_2024_four_ministers_walked_out():
+    walkout = next(e for e in truce.load("lebanon-2024").events if "walk out" in (e.text or "") and "Jaber" in e.text)
+    assert "four Shiite ministers" in walkout.text
+    assert walkout.date == dt.date(2025, 8, 7)
+
+
+# --- the successors --------------------------------------------------------------------
+
+
+def test_successors_follow_the_collapsed_agreements():
+    assert truce.successor("lebanon-2024").agreement.id == "israel-lebanon-2026"
+    assert truce.successor("iran-israel-2025").agreement.id == "us-iran-2026"
+    assert truce.predecessor("israel-lebanon-2026").agreement.id == "lebanon-2024"
+    assert truce.successor("gaza-2025") is None
+
+
+def test_the_security_annex_keeps_the_pilot_zone_handover_unknown():
+    blockers = truce.load("israel-lebanon-2026").blockers("pilot_zone_handover")
+    annex = next(b for b in blockers if b.fact == "security_annex_terms_met")
+    assert annex.truth == "unknown"
+
+
+def test_the_lebanon_scope_of_the_us_iran_truce_stays_a_dispute():
+    us_iran = truce.load("us-iran-2026")
+    claims = {(e.party, e.value) for e in us_iran.events if e.fact == "scope_includes_lebanon"}
+    assert {("israel", False), ("us", False), ("iran", True), ("pakistan", True)} <= claims
+    assert "scope_includes_lebanon" not in us_iran.facts
+    assert us_iran.status("final_deal_agreed").due == dt.date(2026, 8, 17)
+
+
+def test_the_thailand_cambodia_72_hour_clause_was_met():
+    tc = truce.load("thailand-cambodia-2025")
+    assert tc.as_of("2025-12-30").phase == "renewed_ceasefire"
+    assert tc.phase == "held_72_hours"
+    assert tc.status("pows_returned_after_72_hours").since == dt.date(2025, 12, 31)
+    assert [c.to_phase for c in tc.phase_history()].count("fighting") == 1
