@@ -28,7 +28,7 @@ from truce.guards import Const, Guard, parse_guard
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
-from truce.sources import Source
+from truce.sources import Source, SourceKind
 
 if TYPE_CHECKING:
     from pathlib import Path  # imported where a file is read: bundled data needs no pathlib
@@ -119,7 +119,7 @@ def _build(factory: Callable[..., Any], field: str, problems: _Problems, where: 
 
 # --- sources --------------------------------------------------------------------------
 
-_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote")
+_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote", "kind")
 
 
 def _read_source(
@@ -158,8 +158,21 @@ def _read_source(
         url=_text(data, "url", field, problems),
         locator=_text(data, "locator", field, problems),
         quote=_text(data, "quote", field, problems),
+        kind=_source_kind(data, field, problems),
     )
     return source
+
+
+def _source_kind(data: Mapping[str, Any], field: str, problems: _Problems) -> SourceKind | None:
+    value = _text(data, "kind", field, problems)
+    if value is None:
+        return None
+    try:
+        return SourceKind(value)
+    except ValueError:
+        allowed = ", ".join(k.value for k in SourceKind)
+        problems.add(f"unknown source kind {value!r}; one of {allowed}", f"{field}.kind", data)
+        return None
 
 
 def _read_registry(
@@ -184,6 +197,7 @@ def _read_registry(
 _TOP = (
     "id", "title", "summary", "agreed", "in_force", "ended", "written", "sources", "parties",
     "facts", "obligations", "phases", "initial", "terminal", "transitions",
+    "supersedes", "superseded_by", "data_through",
 )  # fmt: skip
 
 
@@ -211,6 +225,9 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
     summary = _text(top, "summary", "agreement", problems)
     agreed = _date(top, "agreed", "agreement", problems)
     ended = _date(top, "ended", "agreement", problems)
+    data_through = _date(top, "data_through", "agreement", problems)
+    supersedes = _name_list(top.get("supersedes"), "supersedes", problems)
+    superseded_by = _name_list(top.get("superseded_by"), "superseded_by", problems)
     problems.check()
     assert agreement_id is not None
     assert title is not None
@@ -233,9 +250,26 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
             transitions=transitions,
             facts=facts,
             sources=tuple(registry.values()),
+            supersedes=supersedes,
+            superseded_by=superseded_by,
+            data_through=data_through,
         )
     except DefinitionError as exc:
         raise DefinitionError([_with_path(p, path) for p in exc.problems], path=path) from None
+
+
+def _name_list(value: object, field: str, problems: _Problems) -> list[str]:
+    """Agreement ids: one name or a list of names."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            problems.add(f"expected an agreement id, got {_kind(item)}", field, value)
+    return names
 
 
 def _with_path(problem: Problem, path: str) -> Problem:
@@ -472,7 +506,10 @@ def _source_out(source: Source, registry: Mapping[str, Source]) -> object:
                     out["locator"] = source.locator
                 return out
             return f"{source.key}#{source.locator}" if source.locator else source.key
-    return {k: v for k, v in attrs.asdict(source, recurse=False).items() if v is not None and k != "key"}
+    out = {k: v for k, v in attrs.asdict(source, recurse=False).items() if v is not None and k != "key"}
+    if source.kind is not None:
+        out["kind"] = str(source.kind)  # plain text: YAML cannot dump the enum
+    return out
 
 
 def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
@@ -486,6 +523,11 @@ def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
             out[key] = getattr(agreement, key)
     if not agreement.written:
         out["written"] = False
+    for key in ("supersedes", "superseded_by"):
+        if getattr(agreement, key):
+            out[key] = list(getattr(agreement, key))
+    if agreement.data_through is not None:
+        out["data_through"] = agreement.data_through
     out["sources"] = {key: _source_out(s, {}) for key, s in registry.items()}
     out["parties"] = {
         p.id: {"name": p.name, "kind": str(p.kind), **({"source": _source_out(p.source, registry)} if p.source else {})}
