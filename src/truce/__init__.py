@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from truce.eventlog import EventLog
     from truce.events import Event, EventKind, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
+    from truce.identifiers import Identifiers
     from truce.ledger import ObligationChange, PhaseChange
     from truce.limits import Limits
     from truce.loading import agreements, dump_agreement, load, load_agreement, load_events, read_agreement
@@ -71,6 +72,7 @@ _LAZY: dict[str, str] = {
     "EventLog": "truce.eventlog",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
+    "Identifiers": "truce.identifiers",
     "Limits": "truce.limits",
     "Measure": "truce.obligations",
     "Obligation": "truce.obligations",
@@ -134,6 +136,7 @@ __all__ = [
     "EventLog",
     "FactDef",
     "Finding",
+    "Identifiers",
     "IllegalTransition",
     "Limits",
     "LoadError",

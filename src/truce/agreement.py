@@ -18,6 +18,7 @@ from truce._names import check_id, to_tuple
 from truce.dates import optional_date, to_date
 from truce.errors import DefinitionError, Problem, UnknownName
 from truce.guards import Const, Guard, references
+from truce.identifiers import Identifiers
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.parties import Party
 from truce.sources import Source
@@ -74,7 +75,8 @@ class Agreement:
 
     ``in_force`` is the day it took effect; ``agreed`` when it was agreed, if earlier;
     ``ended`` when it ended, if it has. ``written`` is False for an announced, unwritten
-    ceasefire, whose terms come from statements rather than a text.
+    ceasefire, whose terms come from statements rather than a text. ``identifiers`` are
+    its ids in PA-X, UCDP, ETH/PRIO and PAM, where known (see :class:`~truce.Identifiers`).
     """
 
     id: str
@@ -92,6 +94,7 @@ class Agreement:
     ended: dt.date | None = attrs.field(default=None, converter=optional_date)
     summary: str | None = None
     written: bool = True
+    identifiers: Identifiers = attrs.field(factory=Identifiers)
     _party_index: dict[str, Party] = attrs.field(init=False, eq=False, repr=False)
     _obligation_index: dict[str, Obligation] = attrs.field(init=False, eq=False, repr=False)
     _phase_index: dict[str, Phase] = attrs.field(init=False, eq=False, repr=False)

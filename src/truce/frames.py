@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from truce.errors import MissingDependency
+from truce.identifiers import IDENTIFIER_FIELDS
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -28,6 +29,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "deadlines": ("obligation", "party", "due", "original", "status", "days_left", "days_overdue", "extensions"),
     "history": ("date", "change", "describe", "source"),
+    "agreement": (
+        "agreement", "title", "agreed", "in_force", "ended", "written", *IDENTIFIER_FIELDS,
+    ),
+    "parties": ("party", "name", "kind", "ucdp_actor_id"),
 }  # fmt: skip
 KINDS = tuple(COLUMNS)
 
@@ -40,15 +45,19 @@ def _pandas() -> Any:
 
 
 def to_frame(ceasefire: Ceasefire, what: str = "events") -> Any:
-    """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines or history."""
+    """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines, history,
+    agreement (one row: dates and dataset identifiers) or parties (with UCDP actor ids)."""
     if what not in KINDS:
         raise ValueError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
     pandas = _pandas()
     rows = _rows(ceasefire, what)
     frame = pandas.DataFrame(rows, columns=list(COLUMNS[what]))
-    for column in ("date", "due", "original_due", "original", "since"):
+    for column in ("date", "due", "original_due", "original", "since", "agreed", "in_force", "ended"):
         if column in frame:
             frame[column] = pandas.to_datetime(frame[column])
+    for column in ("pax_agt_id", "ucdp_conflict_id", "ucdp_paid", "ethprio_cf_id", "ucdp_actor_id"):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")  # ids stay whole numbers, unknown as <NA>
     return frame
 
 
@@ -95,6 +104,22 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
         return [row.to_dict() for row in ceasefire.compliance()]
     if what == "deadlines":
         return [d.to_dict() for d in ceasefire.deadlines()]
+    agreement = ceasefire.agreement
+    if what == "agreement":
+        row: dict[str, Any] = {
+            "agreement": agreement.id,
+            "title": agreement.title,
+            "agreed": agreement.agreed,
+            "in_force": agreement.in_force,
+            "ended": agreement.ended,
+            "written": agreement.written,
+        }
+        return [row | {name: getattr(agreement.identifiers, name) for name in IDENTIFIER_FIELDS}]
+    if what == "parties":
+        return [
+            {"party": p.id, "name": p.name, "kind": str(p.kind), "ucdp_actor_id": p.ucdp_actor_id}
+            for p in agreement.parties
+        ]
     return [
         {
             "date": c.date,

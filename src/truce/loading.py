@@ -26,6 +26,7 @@ from truce.dates import DateLike, to_date
 from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
 from truce.events import Event
 from truce.guards import Const, Guard, parse_guard
+from truce.identifiers import IDENTIFIER_FIELDS, Identifiers
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
@@ -184,7 +185,7 @@ def _read_registry(
 
 _TOP = (
     "id", "title", "summary", "agreed", "in_force", "ended", "written", "sources", "parties",
-    "facts", "obligations", "phases", "initial", "terminal", "transitions",
+    "facts", "obligations", "phases", "initial", "terminal", "transitions", "identifiers",
 )  # fmt: skip
 
 
@@ -212,6 +213,7 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
     summary = _text(top, "summary", "agreement", problems)
     agreed = _date(top, "agreed", "agreement", problems)
     ended = _date(top, "ended", "agreement", problems)
+    identifiers = _read_identifiers(top.get("identifiers"), problems, top)
     problems.check()
     assert agreement_id is not None
     assert title is not None
@@ -227,6 +229,7 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
             agreed=agreed,
             ended=ended,
             written=bool(written),
+            identifiers=identifiers or Identifiers(),
             parties=parties,
             obligations=obligations,
             phases=phases,
@@ -237,6 +240,21 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
         )
     except DefinitionError as exc:
         raise DefinitionError([_with_path(p, path) for p in exc.problems], path=path) from None
+
+
+def _read_identifiers(value: object, problems: _Problems, where: object) -> Identifiers | None:
+    """The ``identifiers`` block: dataset ids, each optional (see :class:`~truce.Identifiers`)."""
+    if value is None:
+        return None
+    data = _mapping(value, "identifiers", problems, where)
+    if data is None:
+        return None
+    _keys(data, IDENTIFIER_FIELDS, "identifiers", problems)
+    known = {k: v for k, v in data.items() if k in IDENTIFIER_FIELDS and v is not None}
+    if isinstance(known.get("pam_id"), int) and not isinstance(known["pam_id"], bool):
+        known["pam_id"] = str(known["pam_id"])  # a numeric-looking PAM id read by YAML as a number
+    result: Identifiers | None = _build(Identifiers, "identifiers", problems, data, **known)
+    return result
 
 
 def _with_path(problem: Problem, path: str) -> Problem:
@@ -281,11 +299,12 @@ def _read_parties(value: object, registry: Mapping[str, Source], problems: _Prob
     def make(pid: str, data: Mapping[str, Any], field: str, source: Source | None) -> Party | None:
         name = _text(data, "name", field, problems) or pid
         party: Party | None = _build(
-            Party, field, problems, data, id=pid, name=name, kind=data.get("kind", "other"), source=source
-        )
+            Party, field, problems, data, id=pid, name=name, kind=data.get("kind", "other"), source=source,
+            ucdp_actor_id=data.get("ucdp_actor_id"),
+        )  # fmt: skip
         return party
 
-    return _read_named(value, "parties", ("name", "kind", "source"), registry, problems, make)
+    return _read_named(value, "parties", ("name", "kind", "source", "ucdp_actor_id"), registry, problems, make)
 
 
 def _read_facts(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[FactDef]:
@@ -487,9 +506,16 @@ def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
             out[key] = getattr(agreement, key)
     if not agreement.written:
         out["written"] = False
+    if agreement.identifiers:
+        out["identifiers"] = agreement.identifiers.to_dict()
     out["sources"] = {key: _source_out(s, {}) for key, s in registry.items()}
     out["parties"] = {
-        p.id: {"name": p.name, "kind": str(p.kind), **({"source": _source_out(p.source, registry)} if p.source else {})}
+        p.id: {
+            "name": p.name,
+            "kind": str(p.kind),
+            **({"source": _source_out(p.source, registry)} if p.source else {}),
+            **({"ucdp_actor_id": p.ucdp_actor_id} if p.ucdp_actor_id is not None else {}),
+        }
         for p in agreement.parties
     }
     if agreement.facts:
