@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
+import truce
 from truce import Event, Source
 
 
@@ -74,3 +76,48 @@ def test_the_fast_transition_event_equals_the_validated_one():
     fast = transition_event(dt.date(2025, 4, 8), "begin_phase_two")
     assert fast == Event("2025-04-08", "transition", trigger="begin_phase_two")
     assert hash(fast) == hash(Event("2025-04-08", "transition", trigger="begin_phase_two"))
+
+
+def test_external_id_and_attributes_round_trip_through_a_log(tmp_path):
+    from truce.loading import event_to_data
+
+    event = Event(
+        "2025-04-02",
+        "incident",
+        text="Armed clash",
+        external_id="acled:XRV1",
+        attributes={"fatalities": 2, "sub_event_type": "Armed clash"},
+    )
+    assert event.attributes == (("fatalities", 2), ("sub_event_type", "Armed clash"))
+    assert event.attribute("fatalities") == 2
+    assert event.attribute("notes") is None
+    hash(event)  # still hashable, like every frozen event
+    data = event_to_data(event)
+    assert data["attributes"] == {"fatalities": 2, "sub_event_type": "Armed clash"}
+    assert data["external_id"] == "acled:XRV1"
+    path = tmp_path / "log.jsonl"
+    path.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    assert truce.load_events(path) == [event]
+    plain = Event("2025-04-02", "incident", text="x")
+    assert "attributes" not in event_to_data(plain)
+    assert "external_id" not in event_to_data(plain)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ({"fatalities": float("nan")}, "attributes.fatalities"),
+        ({"": 1}, "non-empty text"),
+        ({"where": [1, 2]}, "attributes.where"),
+        ([("a", 1), ("a", 2)], "given twice"),
+        ("text", "expected a mapping"),
+    ],
+)
+def test_bad_attributes_are_refused(attributes, message):
+    with pytest.raises(ValueError, match=message):
+        Event("2025-04-02", "incident", text="x", attributes=attributes)
+
+
+def test_external_id_must_be_text():
+    with pytest.raises(ValueError, match="external_id"):
+        Event("2025-04-02", "incident", text="x", external_id=5)  # type: ignore[arg-type]

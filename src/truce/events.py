@@ -12,6 +12,7 @@ import enum
 import math
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -86,6 +87,27 @@ _WHY = {
 Value = bool | int | float | str
 
 
+def _attributes(value: object) -> tuple[tuple[str, Value], ...]:
+    """``attributes`` as a tuple of ``(name, value)`` pairs (a mapping is accepted): hashable,
+    like the rest of a frozen event, and each value a number, text or true/false."""
+    pairs = value.items() if isinstance(value, Mapping) else value
+    if not isinstance(pairs, Iterable) or isinstance(pairs, str | bytes):
+        raise ValueError(f"attributes: expected a mapping of names to values, got {type(value).__name__}")
+    out: list[tuple[str, Value]] = []
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ValueError(f"attributes: expected (name, value) pairs, got {pair!r}")
+        name, item = pair
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"attributes: a name must be non-empty text, got {name!r}")
+        if not isinstance(item, bool | int | float | str) or (isinstance(item, float) and not math.isfinite(item)):
+            raise ValueError(f"attributes.{name}: expected a finite number, text or true/false, got {item!r}")
+        out.append((name, item))
+    if len({name for name, _ in out}) != len(out):
+        raise ValueError("attributes: a name is given twice")
+    return tuple(out)
+
+
 def _optional_due(value: object) -> dt.date | None:
     return None if value is None else _date(value, "due")
 
@@ -111,6 +133,10 @@ class Event:
     ``reported_by`` is who says so (a party id, a mediator, a monitor, an outlet): a
     report is not a verdict. ``party`` is the party an incident is attributed to, or the
     party making a claim. ``value`` is a fact's value or a measure's cumulative count.
+    ``external_id`` is the event's id in the dataset it came from (``acled:LBN1234``), so
+    a revised import replaces it rather than adding a copy; ``attributes`` keeps that
+    dataset's own details (fatalities, sub-event type) as ``(name, value)`` pairs. Neither
+    changes what the event does to a ceasefire.
 
     >>> Event(date="2025-10-13", kind="fulfilled", obligation="living_hostages_released").date
     datetime.date(2025, 10, 13)
@@ -131,8 +157,12 @@ class Event:
     source: Source | None = None
     time: str | None = None
     precision: Precision = attrs.field(default=Precision.DAY, converter=Precision)
+    external_id: str | None = None
+    attributes: tuple[tuple[str, Value], ...] = ()
 
     def __attrs_post_init__(self) -> None:
+        if self.attributes != ():
+            object.__setattr__(self, "attributes", _attributes(self.attributes))
         kind = self.kind
         missing = [name for name in _NEEDS[kind] if getattr(self, name) is None]
         if kind is EventKind.DECLARED and self.trigger is None and self.to is None:
@@ -173,12 +203,17 @@ class Event:
             ("text", self.text, str),
             ("source", self.source, Source),
             ("time", self.time, str),
+            ("external_id", self.external_id, str),
         )
         for name, given, wanted in expected:
             if given is not None and not isinstance(given, wanted):
                 raise ValueError(f"{name}: expected {wanted.__name__}, got {type(given).__name__}")
         if self.time is not None and not _TIME.match(self.time):
             raise ValueError(f"time: {self.time!r} is not HH:MM with an optional zone")
+
+    def attribute(self, name: str) -> Value | None:
+        """The value of one of the event's ``attributes`` (None when it has no such attribute)."""
+        return next((value for key, value in self.attributes if key == name), None)
 
     @property
     def subject(self) -> str | None:

@@ -17,7 +17,7 @@ __all__ = ["to_frame"]
 COLUMNS: dict[str, tuple[str, ...]] = {
     "events": (
         "date", "kind", "obligation", "fact", "value", "trigger", "party", "asserts", "reported_by", "text",
-        "source", "url",
+        "source", "url", "external_id",
     ),
     "obligations": (
         "obligation", "party", "kind", "phase", "status", "since", "due", "original_due", "days_overdue",
@@ -78,6 +78,7 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
                 "text": e.text,
                 "source": e.source.cite() if e.source else None,
                 "url": e.source.url if e.source else None,
+                "external_id": e.external_id,
             }
             for e in ceasefire.events
         ]

@@ -604,6 +604,7 @@ def read_event(
         "time",
         "kind",
         "precision",
+        "external_id",
     ):
         if key in kwargs and kwargs[key] is not None and not isinstance(kwargs[key], str):
             problems.add(f"expected text, got {_kind(kwargs[key])}", f"{field}.{key}", mapping)
@@ -615,6 +616,14 @@ def read_event(
         if isinstance(value, str) and len(value) > limits.max_scalar:
             problems.add(f"{len(value)} characters; the limit is {limits.max_scalar}", f"{field}.{key}", mapping)
             return None
+    attributes = kwargs.get("attributes")
+    if isinstance(attributes, Mapping):
+        for name, item in attributes.items():
+            if isinstance(item, str) and len(item) > limits.max_scalar:
+                problems.add(
+                    f"{len(item)} characters; the limit is {limits.max_scalar}", f"{field}.attributes.{name}", mapping
+                )
+                return None
     if "source" in mapping:
         source = _read_source(mapping["source"], f"{field}.source", registry, problems, mapping)
         if source is None:
@@ -629,9 +638,11 @@ def event_to_data(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in attrs.fields(Event):
         value = getattr(event, field.name)
-        if value is None or (field.name == "precision" and value == "day"):
+        if value is None or (field.name == "precision" and value == "day") or value == ():
             continue
-        if field.name == "source":
+        if field.name == "attributes":
+            out["attributes"] = dict(value)
+        elif field.name == "source":
             out["source"] = value.to_dict()
         elif isinstance(value, dt.date):
             out[field.name] = value.isoformat()
