@@ -33,6 +33,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "agreement", "title", "agreed", "in_force", "ended", "written", *IDENTIFIER_FIELDS,
     ),
     "parties": ("party", "name", "kind", "ucdp_actor_id"),
+    "implementation": (
+        "period_end", "obligation", "party", "kind", "pam_provision", "status", "progress", "target", "score",
+        "breached", "disputed",
+    ),
 }  # fmt: skip
 KINDS = tuple(COLUMNS)
 
@@ -44,18 +48,25 @@ def _pandas() -> Any:
         raise MissingDependency("pandas", "pandas") from None
 
 
-def to_frame(ceasefire: Ceasefire, what: str = "events") -> Any:
+def to_frame(ceasefire: Ceasefire, what: str = "events", *, freq: str = "YE") -> Any:
     """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines, history,
-    agreement (one row: dates and dataset identifiers) or parties (with UCDP actor ids)."""
+    agreement (one row: dates and dataset identifiers), parties (with UCDP actor ids) or
+    implementation (each obligation's Peace Accords Matrix score per period; ``freq`` is
+    ``"YE"`` for years, PAM's own period, or ``"ME"`` for months; see :mod:`truce.implementation`)."""
     if what not in KINDS:
         raise ValueError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
     pandas = _pandas()
-    rows = _rows(ceasefire, what)
+    if what == "implementation":
+        from truce.implementation import scores
+
+        rows = scores(ceasefire, freq)
+    else:
+        rows = _rows(ceasefire, what)
     frame = pandas.DataFrame(rows, columns=list(COLUMNS[what]))
-    for column in ("date", "due", "original_due", "original", "since", "agreed", "in_force", "ended"):
+    for column in ("date", "due", "original_due", "original", "since", "agreed", "in_force", "ended", "period_end"):
         if column in frame:
             frame[column] = pandas.to_datetime(frame[column])
-    for column in ("pax_agt_id", "ucdp_conflict_id", "ucdp_paid", "ethprio_cf_id", "ucdp_actor_id"):
+    for column in ("pax_agt_id", "ucdp_conflict_id", "ucdp_paid", "ethprio_cf_id", "ucdp_actor_id", "score"):
         if column in frame:
             frame[column] = frame[column].astype("Int64")  # ids stay whole numbers, unknown as <NA>
     return frame
