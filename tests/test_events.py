@@ -78,16 +78,12 @@ def test_the_fast_transition_event_equals_the_validated_one():
     assert hash(fast) == hash(Event("2025-04-08", "transition", trigger="begin_phase_two"))
 
 
-def test_external_id_and_attributes_round_trip_through_a_log(tmp_path):
+def test_an_external_record_round_trips_through_a_log(tmp_path):
     from truce.loading import event_to_data
 
-    event = Event(
-        "2025-04-02",
-        "incident",
-        text="Armed clash",
-        external_id="acled:XRV1",
-        attributes={"fatalities": 2, "sub_event_type": "Armed clash"},
-    )
+    record = truce.External("acled:XRV1", {"fatalities": 2, "sub_event_type": "Armed clash"})
+    event = Event("2025-04-02", "incident", text="Armed clash", external=record)
+    assert event.external_id == "acled:XRV1"
     assert event.attributes == (("fatalities", 2), ("sub_event_type", "Armed clash"))
     assert event.attribute("fatalities") == 2
     assert event.attribute("notes") is None
@@ -95,12 +91,27 @@ def test_external_id_and_attributes_round_trip_through_a_log(tmp_path):
     data = event_to_data(event)
     assert data["attributes"] == {"fatalities": 2, "sub_event_type": "Armed clash"}
     assert data["external_id"] == "acled:XRV1"
+    assert "external" not in data
     path = tmp_path / "log.jsonl"
     path.write_text(json.dumps(data) + "\n", encoding="utf-8")
     assert truce.load_events(path) == [event]
     plain = Event("2025-04-02", "incident", text="x")
+    assert (plain.external_id, plain.attributes) == (None, ())
     assert "attributes" not in event_to_data(plain)
     assert "external_id" not in event_to_data(plain)
+    details_only = Event("2025-04-02", "incident", text="x", external=truce.External(attributes={"a": 1}))
+    path.write_text(json.dumps(event_to_data(details_only)) + "\n", encoding="utf-8")
+    assert truce.load_events(path) == [details_only]
+
+
+def test_an_event_costs_no_more_memory_for_its_external_record():
+    # the 1M-event memory budget (docs/performance.md): one slot, paid for by dropping __weakref__,
+    # so an event stays in the 160-byte allocation class it had before
+    import attrs
+
+    assert "external" in Event.__slots__
+    assert "__weakref__" not in Event.__slots__
+    assert len(Event.__slots__) == len(attrs.fields(Event)) == 16
 
 
 @pytest.mark.parametrize(
@@ -115,9 +126,19 @@ def test_external_id_and_attributes_round_trip_through_a_log(tmp_path):
 )
 def test_bad_attributes_are_refused(attributes, message):
     with pytest.raises(ValueError, match=message):
-        Event("2025-04-02", "incident", text="x", attributes=attributes)
+        truce.External("acled:X", attributes)
 
 
-def test_external_id_must_be_text():
+def test_external_must_be_a_record_with_a_text_id():
     with pytest.raises(ValueError, match="external_id"):
-        Event("2025-04-02", "incident", text="x", external_id=5)  # type: ignore[arg-type]
+        truce.External(5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="external: expected External"):
+        Event("2025-04-02", "incident", text="x", external="acled:X")  # type: ignore[arg-type]
+
+
+def test_a_log_with_a_bad_external_record_names_the_event(tmp_path):
+    path = tmp_path / "log.jsonl"
+    bad = {"date": "2025-04-02", "kind": "incident", "text": "x", "external_id": "acled:X", "attributes": {"a": [1]}}
+    path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(truce.LoadError, match=r"events\[0\].*attributes.a"):
+        truce.load_events(path)

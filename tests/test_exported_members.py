@@ -11,7 +11,7 @@ EXPECTED = {
     "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement", "verify", "Finding",
     "Report", "Severity", "Compliance", "PartyCompliance", "Deadline", "MissingDependency", "ObligationChange",
     "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning",
-    "Identifiers",
+    "Identifiers", "External",
 }  # fmt: skip
 
 

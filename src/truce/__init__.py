@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from truce.compliance import Compliance, PartyCompliance
     from truce.deadlines import Deadline
     from truce.eventlog import EventLog
-    from truce.events import Event, EventKind, Precision
+    from truce.events import Event, EventKind, External, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
     from truce.identifiers import Identifiers
     from truce.ledger import ObligationChange, PhaseChange
@@ -70,6 +70,7 @@ _LAZY: dict[str, str] = {
     "Event": "truce.events",
     "EventKind": "truce.events",
     "EventLog": "truce.eventlog",
+    "External": "truce.events",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
     "Identifiers": "truce.identifiers",
@@ -134,6 +135,7 @@ __all__ = [
     "EventError",
     "EventKind",
     "EventLog",
+    "External",
     "FactDef",
     "Finding",
     "Identifiers",

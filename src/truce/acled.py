@@ -47,7 +47,7 @@ import attrs
 
 from truce._names import is_id
 from truce.errors import DateError, LoadError, Problem
-from truce.events import Event, EventKind, Precision
+from truce.events import Event, EventKind, External, Precision
 from truce.sources import Source
 
 if TYPE_CHECKING:
@@ -502,8 +502,7 @@ class _Reader:
             text=sys.intern(text) if len(text) < 80 else text,
             source=source,
             precision=precision,
-            external_id=PREFIX + row["event_id_cnty"],
-            attributes=tuple(pairs),
+            external=External(PREFIX + row["event_id_cnty"], tuple(pairs)),
         )
 
     def _pair(self, name: str, value: Any) -> tuple[str, Any]:

@@ -25,7 +25,7 @@ from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.ceasefire import Ceasefire
 from truce.dates import DateLike, to_date
 from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
-from truce.events import Event
+from truce.events import Event, External
 from truce.guards import Const, Guard, parse_guard
 from truce.identifiers import IDENTIFIER_FIELDS, Identifiers
 from truce.limits import DEFAULT_LIMITS, Limits
@@ -576,7 +576,8 @@ def dump_agreement(agreement: Agreement) -> str:
 
 # --- events ---------------------------------------------------------------------------
 
-_EVENT_KEYS = tuple(f.name for f in attrs.fields(Event))
+#: An event's keys in a file: its fields, with its ``external`` record written flat.
+_EVENT_KEYS = (*(f.name for f in attrs.fields(Event) if f.name != "external"), "external_id", "attributes")
 
 
 def read_event(
@@ -625,6 +626,14 @@ def read_event(
                     f"{len(item)} characters; the limit is {limits.max_scalar}", f"{field}.attributes.{name}", mapping
                 )
                 return None
+    external_id, attributes = kwargs.pop("external_id", None), kwargs.pop("attributes", None)
+    if external_id is not None or attributes is not None:
+        external = _build(
+            External, field, problems, mapping, id=external_id, attributes=() if attributes is None else attributes
+        )
+        if external is None:
+            return None
+        kwargs["external"] = external
     if "source" in mapping:
         source = _read_source(mapping["source"], f"{field}.source", registry, problems, mapping)
         if source is None:
@@ -639,10 +648,13 @@ def event_to_data(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in attrs.fields(Event):
         value = getattr(event, field.name)
-        if value is None or (field.name == "precision" and value == "day") or value == ():
+        if value is None or (field.name == "precision" and value == "day"):
             continue
-        if field.name == "attributes":
-            out["attributes"] = dict(value)
+        if field.name == "external":
+            if value.id is not None:
+                out["external_id"] = value.id
+            if value.attributes:
+                out["attributes"] = dict(value.attributes)
         elif field.name == "source":
             out["source"] = value.to_dict()
         elif isinstance(value, dt.date):
