@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -326,9 +328,11 @@ def test_random_valid_rows_import_without_error(records):
     writer = csv.DictWriter(buffer, fieldnames=list(acled.COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
-    path = Path(f"/tmp/truce-acled-{id(records)}.csv")
-    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    handle, name = tempfile.mkstemp(suffix=".csv")
+    path = Path(name)
     try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(buffer.getvalue())
         found = acled.read(path, agreement, acled.read_actor_map(ACTORS))
     finally:
         path.unlink()
