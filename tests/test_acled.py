@@ -284,6 +284,13 @@ def test_cli_imports_then_updates_and_refuses_bad_rows_untouched(tmp_path, capsy
     assert len(ceasefire.incidents) == 5
 
 
+def test_the_log_written_is_json_lines(tmp_path, agreement, table):
+    found = acled.read(EXPORT, agreement, table)
+    with pytest.raises(truce.LoadError, match="must be JSON Lines"):
+        acled.update_log(tmp_path / "log.events.yaml", agreement, found.events)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cli_reports_a_missing_actor_map(tmp_path, capsys):
     code = main(["import-acled", "docs/riverside.yaml", str(EXPORT), "--actors", str(tmp_path / "no.yaml"),
                  "-o", str(tmp_path / "x.jsonl")])  # fmt: skip

@@ -238,6 +238,8 @@ def update_log(path: str | os.PathLike[str], agreement: Agreement, imported: Ite
     from truce.loading import event_to_data, load_events
 
     target = os.fspath(path)
+    if not target.endswith((".jsonl", ".ndjson")):
+        raise LoadError([Problem("the log to write must be JSON Lines (.jsonl or .ndjson)", path=target)])
     existing = load_events(target, agreement) if os.path.exists(target) else []
     events = merge(existing, imported)
     folder = os.path.dirname(os.path.abspath(target))

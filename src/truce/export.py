@@ -12,7 +12,8 @@ check them against (see docs/interop.md):
 
 * a coded variable truce cannot fill (``partial``, ``ceasefire_class``, ``ceasefire_type``,
   and ``side`` outside the civil-conflict shape) is ``-1``, the "unclear" code that a
-  public reading of the codebook uses for the dataset's categorical variables;
+  public reading of the codebook uses for the dataset's categorical variables (the code
+  list in github.com/Peder2911/Cfviz_Ged, ``data/cfcodebook.R``);
 * a value that does not apply or an id that is not known (``cf_id``, ``ucdp_acd_id``
   without a source; the end date of a ceasefire that has not ended) is ``None``, a
   missing value (NA in a DataFrame, an empty cell in CSV).
