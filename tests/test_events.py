@@ -6,6 +6,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import truce
 from truce import Event, Source
@@ -129,6 +131,11 @@ def test_bad_attributes_are_refused(attributes, message):
         truce.External("acled:X", attributes)
 
 
+def test_an_empty_external_record_is_refused():
+    with pytest.raises(ValueError, match="needs an id or attributes"):
+        truce.External()
+
+
 def test_external_must_be_a_record_with_a_text_id():
     with pytest.raises(ValueError, match="external_id"):
         truce.External(5)  # type: ignore[arg-type]
@@ -142,3 +149,19 @@ def test_a_log_with_a_bad_external_record_names_the_event(tmp_path):
     path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
     with pytest.raises(truce.LoadError, match=r"events\[0\].*attributes.a"):
         truce.load_events(path)
+
+
+_NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
+_VALUES = st.one_of(
+    st.booleans(), st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False), _NAMES
+)
+
+
+@given(st.dictionaries(_NAMES, _VALUES, max_size=6), st.none() | _NAMES.filter(str.strip))
+def test_any_external_record_round_trips_through_json_lines(attributes, external_id):
+    from truce.loading import _read_events, event_to_data
+
+    assume(external_id is not None or attributes)
+    event = Event("2025-04-02", "incident", text="x", external=truce.External(external_id, attributes))
+    line = json.loads(json.dumps(event_to_data(event)))
+    assert _read_events([(1, line)], None, "log.jsonl", None, truce.Limits()) == [event]

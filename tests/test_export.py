@@ -60,3 +60,32 @@ def test_bundled_agreements_export_and_frame():
     assert list(frame.columns) == list(ETHPRIO_COLUMNS)
     assert set(frame["truce_agreement"]) == set(truce.agreements())
     assert frame.loc[frame["truce_agreement"] == "gaza-2025-01", "ended"].eq(1).all()
+
+
+def test_rows_round_trip_through_csv_to_the_agreements_dates(tmp_path):
+    import csv
+    import datetime as dt
+
+    agreements = [truce.load(name).agreement for name in truce.agreements()]
+    path = tmp_path / "cf.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(ETHPRIO_COLUMNS))
+        writer.writeheader()
+        writer.writerows(ethprio(agreements))
+    with path.open(encoding="utf-8", newline="") as file:
+        back = list(csv.DictReader(file))
+    by_id = {a.id: a for a in agreements}
+    assert {row["truce_agreement"] for row in back} == set(by_id)
+    for row in back:
+        agreement = by_id[row["truce_agreement"]]
+
+        def day(prefix, year="yr", row=row):
+            parts = (row[f"{prefix}_{year}"], row[f"{prefix}_month"], row[f"{prefix}_day"])
+            return dt.date(*map(int, parts)) if all(parts) else None
+
+        assert day("cf_effect") == agreement.in_force
+        assert day("cf_dec") == (agreement.agreed or agreement.in_force)
+        assert day("end") == agreement.ended
+        assert row["ended"] == ("1" if agreement.ended else "0")
+        assert row["written"] == ("1" if agreement.written else "0")
+        assert agreement.party(row["truce_party"]).name == row["actor_name"]

@@ -156,6 +156,10 @@ class External:
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ValueError(f"external_id: expected non-empty text, got {value!r}")
 
+    def __attrs_post_init__(self) -> None:
+        if self.id is None and not self.attributes:
+            raise ValueError("an external record needs an id or attributes (an event from no dataset has none)")
+
 
 # No ``__weakref__`` slot: nothing holds an event weakly, and with the slot for ``external``
 # that pointer would lift an event into the next 16-byte size class (160 -> 176 bytes, 16 MB

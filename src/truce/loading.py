@@ -627,7 +627,7 @@ def read_event(
                 )
                 return None
     external_id, attributes = kwargs.pop("external_id", None), kwargs.pop("attributes", None)
-    if external_id is not None or attributes is not None:
+    if external_id is not None or attributes:
         external = _build(
             External, field, problems, mapping, id=external_id, attributes=() if attributes is None else attributes
         )
