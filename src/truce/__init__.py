@@ -37,8 +37,9 @@ if TYPE_CHECKING:
     from truce.compliance import Compliance, PartyCompliance
     from truce.deadlines import Deadline
     from truce.eventlog import EventLog
-    from truce.events import Event, EventKind, Precision
+    from truce.events import Event, EventKind, External, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
+    from truce.identifiers import Identifiers
     from truce.ledger import ObligationChange, PhaseChange
     from truce.limits import Limits
     from truce.links import predecessor, successor
@@ -71,8 +72,10 @@ _LAZY: dict[str, str] = {
     "Event": "truce.events",
     "EventKind": "truce.events",
     "EventLog": "truce.eventlog",
+    "External": "truce.events",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
+    "Identifiers": "truce.identifiers",
     "Limits": "truce.limits",
     "Measure": "truce.obligations",
     "Obligation": "truce.obligations",
@@ -137,8 +140,10 @@ __all__ = [
     "EventError",
     "EventKind",
     "EventLog",
+    "External",
     "FactDef",
     "Finding",
+    "Identifiers",
     "IllegalTransition",
     "Limits",
     "LoadError",

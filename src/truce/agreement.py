@@ -19,6 +19,7 @@ from truce._names import check_id, to_tuple
 from truce.dates import optional_date, to_date
 from truce.errors import DefinitionError, Problem, UnknownName
 from truce.guards import Const, Guard, references
+from truce.identifiers import Identifiers
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.parties import Party
 from truce.sources import Source
@@ -84,6 +85,8 @@ class Agreement:
     that followed it stay two agreements, linked, rather than one record rewritten.
     ``data_through`` is the latest date the gathered sources cover for this agreement:
     what it says after that date is unknown, not "nothing happened".
+    ceasefire, whose terms come from statements rather than a text. ``identifiers`` are
+    its ids in PA-X, UCDP, ETH/PRIO and PAM, where known (see :class:`~truce.Identifiers`).
     """
 
     id: str
@@ -104,6 +107,7 @@ class Agreement:
     supersedes: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     superseded_by: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     data_through: dt.date | None = attrs.field(default=None, converter=optional_date)
+    identifiers: Identifiers = attrs.field(factory=Identifiers)
     _party_index: dict[str, Party] = attrs.field(init=False, eq=False, repr=False)
     _obligation_index: dict[str, Obligation] = attrs.field(init=False, eq=False, repr=False)
     _phase_index: dict[str, Phase] = attrs.field(init=False, eq=False, repr=False)

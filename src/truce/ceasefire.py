@@ -468,9 +468,12 @@ class Ceasefire:
 
     # --- presentation ----------------------------------------------------------------
 
-    def to_frame(self, what: str = "events") -> Any:
-        """A pandas DataFrame of events, obligations, compliance, deadlines or history (needs ``truce[pandas]``)."""
-        return frames.to_frame(self, what)
+    def to_frame(self, what: str = "events", *, freq: str = "YE") -> Any:
+        """A pandas DataFrame (needs the ``pandas`` extra): see :func:`truce.frames.to_frame` for ``what``.
+
+        ``freq`` ("YE" yearly, "ME" monthly) is the period of the ``implementation`` frame.
+        """
+        return frames.to_frame(self, what, freq=freq)
 
     def __repr__(self) -> str:
         through = self.data_through

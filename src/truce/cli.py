@@ -313,6 +313,17 @@ def timeline(name: str, as_of: str | None, output: str) -> None:
     _echo(f"wrote {output}")
 
 
+def import_acled(name: str, export: str, actors: str, output: str, start: str | None, end: str | None) -> None:
+    """Import ACLED incidents for NAME from an ACLED export (CSV) into a JSON Lines event log."""
+    from truce import acled
+
+    agreement = _load(name).agreement
+    found = acled.read(export, agreement, acled.read_actor_map(actors), start=start, end=end)
+    written = acled.update_log(output, agreement, found.events)
+    _echo(found.summary())
+    _echo(f"wrote {output} ({written} events)")
+
+
 _ARGUMENTS = {
     "name": "a bundled agreement (see `truce list`) or a YAML file",
     "target": "a trigger or a phase",
@@ -384,6 +395,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = command(timeline, "name")
     as_of(sub)
     sub.add_argument("-o", "--output", metavar="FILE", required=True, help="PNG or SVG file")
+    sub = command(import_acled, "name", name="import-acled")
+    sub.add_argument("export", metavar="EXPORT", help="an ACLED export (CSV)")
+    sub.add_argument("--actors", metavar="MAP", required=True, help="YAML actor table: countries, actors -> party")
+    sub.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="JSON Lines log to write (a re-import updates it)"
+    )
+    sub.add_argument("--from", dest="start", metavar="DATE", help="keep rows from this date (default: the agreement's)")
+    sub.add_argument("--to", dest="end", metavar="DATE", help="keep rows up to this date (default: its end, if any)")
     return parser
 
 

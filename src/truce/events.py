@@ -12,6 +12,7 @@ import enum
 import math
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -20,7 +21,7 @@ from truce._names import is_id
 from truce.dates import to_date
 from truce.sources import Source
 
-__all__ = ["Event", "EventKind", "Precision"]
+__all__ = ["Event", "EventKind", "External", "Precision"]
 
 
 class EventKind(enum.StrEnum):
@@ -86,6 +87,38 @@ _WHY = {
 Value = bool | int | float | str
 
 
+def _attributes(value: object) -> tuple[tuple[str, Value], ...]:
+    """``attributes`` as a tuple of ``(name, value)`` pairs (a mapping is accepted): hashable,
+    like the rest of a frozen event, and each value a number, text or true/false."""
+    pairs = value.items() if isinstance(value, Mapping) else value
+    if not isinstance(pairs, Iterable) or isinstance(pairs, str | bytes):
+        raise ValueError(f"attributes: expected a mapping of names to values, got {type(value).__name__}")
+    out: list[tuple[str, Value]] = []
+    names: set[str] = set()
+    for pair in pairs:
+        if type(pair) is not tuple:  # a caller's own tuples are kept: an importer shares repeated pairs
+            if not isinstance(pair, tuple | list):
+                raise ValueError(f"attributes: expected (name, value) pairs, got {pair!r}")
+            pair = tuple(pair)
+        if len(pair) != 2:
+            raise ValueError(f"attributes: expected (name, value) pairs, got {pair!r}")
+        name, item = pair
+        if type(name) is not str or not name:
+            raise ValueError(f"attributes: a name must be non-empty text, got {name!r}")
+        if type(item) not in _EXACT and (
+            not isinstance(item, bool | int | float | str) or (isinstance(item, float) and not math.isfinite(item))
+        ):
+            raise ValueError(f"attributes.{name}: expected a finite number, text or true/false, got {item!r}")
+        if name in names:
+            raise ValueError(f"attributes: {name!r} is given twice")
+        names.add(name)
+        out.append(pair)
+    return tuple(out)
+
+
+_EXACT = frozenset({str, int, bool})  # checked by type alone; a float must also be finite
+
+
 def _optional_due(value: object) -> dt.date | None:
     return None if value is None else _date(value, "due")
 
@@ -105,12 +138,43 @@ def _name(value: object) -> Any:
 
 
 @attrs.frozen
+class External:
+    """The record of another dataset an event was made from: its id there and its details.
+
+    One object in one slot of :class:`Event` (rather than two fields), so the millions of
+    events that come from no dataset pay one pointer for it.
+
+    >>> External("acled:XRV1", {"fatalities": 2}).attributes
+    (('fatalities', 2),)
+    """
+
+    id: str | None = attrs.field(default=None)
+    attributes: tuple[tuple[str, Value], ...] = attrs.field(default=(), converter=_attributes)
+
+    @id.validator
+    def _check_id(self, _attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ValueError(f"external_id: expected non-empty text, got {value!r}")
+
+    def __attrs_post_init__(self) -> None:
+        if self.id is None and not self.attributes:
+            raise ValueError("an external record needs an id or attributes (an event from no dataset has none)")
+
+
+# No ``__weakref__`` slot: nothing holds an event weakly, and with the slot for ``external``
+# that pointer would lift an event into the next 16-byte size class (160 -> 176 bytes, 16 MB
+# on a million-event log; see docs/performance.md).
+@attrs.frozen(weakref_slot=False)
 class Event:
     """Something that happened on a date, said by someone, according to a source.
 
     ``reported_by`` is who says so (a party id, a mediator, a monitor, an outlet): a
     report is not a verdict. ``party`` is the party an incident is attributed to, or the
     party making a claim. ``value`` is a fact's value or a measure's cumulative count.
+    ``external`` is the record of another dataset the event was made from (see
+    :class:`External`): its id there, so a revised import replaces the event rather than
+    adding a copy, and that dataset's own details (fatalities, sub-event type). It never
+    changes what the event does to a ceasefire.
 
     >>> Event(date="2025-10-13", kind="fulfilled", obligation="living_hostages_released").date
     datetime.date(2025, 10, 13)
@@ -131,6 +195,7 @@ class Event:
     source: Source | None = None
     time: str | None = None
     precision: Precision = attrs.field(default=Precision.DAY, converter=Precision)
+    external: External | None = None
 
     def __attrs_post_init__(self) -> None:
         kind = self.kind
@@ -173,12 +238,27 @@ class Event:
             ("text", self.text, str),
             ("source", self.source, Source),
             ("time", self.time, str),
+            ("external", self.external, External),
         )
         for name, given, wanted in expected:
             if given is not None and not isinstance(given, wanted):
                 raise ValueError(f"{name}: expected {wanted.__name__}, got {type(given).__name__}")
         if self.time is not None and not _TIME.match(self.time):
             raise ValueError(f"time: {self.time!r} is not HH:MM with an optional zone")
+
+    @property
+    def external_id(self) -> str | None:
+        """The event's id in the dataset it came from (``acled:LBN1234``), if any."""
+        return self.external.id if self.external is not None else None
+
+    @property
+    def attributes(self) -> tuple[tuple[str, Value], ...]:
+        """That dataset's details about the event, as ``(name, value)`` pairs (empty if none)."""
+        return self.external.attributes if self.external is not None else ()
+
+    def attribute(self, name: str) -> Value | None:
+        """The value of one of the event's ``attributes`` (None when it has no such attribute)."""
+        return next((value for key, value in self.attributes if key == name), None)
 
     @property
     def subject(self) -> str | None:

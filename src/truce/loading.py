@@ -23,8 +23,9 @@ from truce._yaml import decode, read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.dates import to_date
 from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
-from truce.events import Event
+from truce.events import Event, External
 from truce.guards import Const, Guard, parse_guard
+from truce.identifiers import IDENTIFIER_FIELDS, Identifiers
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
@@ -198,6 +199,7 @@ _TOP = (
     "id", "title", "summary", "agreed", "in_force", "ended", "written", "sources", "parties",
     "facts", "obligations", "phases", "initial", "terminal", "transitions",
     "supersedes", "superseded_by", "data_through",
+    "facts", "obligations", "phases", "initial", "terminal", "transitions", "identifiers",
 )  # fmt: skip
 
 
@@ -228,6 +230,7 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
     data_through = _date(top, "data_through", "agreement", problems)
     supersedes = _name_list(top.get("supersedes"), "supersedes", problems)
     superseded_by = _name_list(top.get("superseded_by"), "superseded_by", problems)
+    identifiers = _read_identifiers(top.get("identifiers"), problems, top)
     problems.check()
     assert agreement_id is not None
     assert title is not None
@@ -243,6 +246,7 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
             agreed=agreed,
             ended=ended,
             written=bool(written),
+            identifiers=identifiers or Identifiers(),
             parties=parties,
             obligations=obligations,
             phases=phases,
@@ -270,6 +274,19 @@ def _name_list(value: object, field: str, problems: _Problems) -> list[str]:
         else:
             problems.add(f"expected an agreement id, got {_kind(item)}", field, value)
     return names
+def _read_identifiers(value: object, problems: _Problems, where: object) -> Identifiers | None:
+    """The ``identifiers`` block: dataset ids, each optional (see :class:`~truce.Identifiers`)."""
+    if value is None:
+        return None
+    data = _mapping(value, "identifiers", problems, where)
+    if data is None:
+        return None
+    _keys(data, IDENTIFIER_FIELDS, "identifiers", problems)
+    known = {k: v for k, v in data.items() if k in IDENTIFIER_FIELDS and v is not None}
+    if isinstance(known.get("pam_id"), int) and not isinstance(known["pam_id"], bool):
+        known["pam_id"] = str(known["pam_id"])  # a numeric-looking PAM id read by YAML as a number
+    result: Identifiers | None = _build(Identifiers, "identifiers", problems, data, **known)
+    return result
 
 
 def _with_path(problem: Problem, path: str) -> Problem:
@@ -314,11 +331,12 @@ def _read_parties(value: object, registry: Mapping[str, Source], problems: _Prob
     def make(pid: str, data: Mapping[str, Any], field: str, source: Source | None) -> Party | None:
         name = _text(data, "name", field, problems) or pid
         party: Party | None = _build(
-            Party, field, problems, data, id=pid, name=name, kind=data.get("kind", "other"), source=source
-        )
+            Party, field, problems, data, id=pid, name=name, kind=data.get("kind", "other"), source=source,
+            ucdp_actor_id=data.get("ucdp_actor_id"),
+        )  # fmt: skip
         return party
 
-    return _read_named(value, "parties", ("name", "kind", "source"), registry, problems, make)
+    return _read_named(value, "parties", ("name", "kind", "source", "ucdp_actor_id"), registry, problems, make)
 
 
 def _read_facts(value: object, registry: Mapping[str, Source], problems: _Problems) -> list[FactDef]:
@@ -528,9 +546,16 @@ def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
             out[key] = list(getattr(agreement, key))
     if agreement.data_through is not None:
         out["data_through"] = agreement.data_through
+    if agreement.identifiers:
+        out["identifiers"] = agreement.identifiers.to_dict()
     out["sources"] = {key: _source_out(s, {}) for key, s in registry.items()}
     out["parties"] = {
-        p.id: {"name": p.name, "kind": str(p.kind), **({"source": _source_out(p.source, registry)} if p.source else {})}
+        p.id: {
+            "name": p.name,
+            "kind": str(p.kind),
+            **({"source": _source_out(p.source, registry)} if p.source else {}),
+            **({"ucdp_actor_id": p.ucdp_actor_id} if p.ucdp_actor_id is not None else {}),
+        }
         for p in agreement.parties
     }
     if agreement.facts:
@@ -590,7 +615,8 @@ def dump_agreement(agreement: Agreement) -> str:
 
 # --- events ---------------------------------------------------------------------------
 
-_EVENT_KEYS = tuple(f.name for f in attrs.fields(Event))
+#: An event's keys in a file: its fields, with its ``external`` record written flat.
+_EVENT_KEYS = (*(f.name for f in attrs.fields(Event) if f.name != "external"), "external_id", "attributes")
 
 
 def read_event(
@@ -619,6 +645,7 @@ def read_event(
         "time",
         "kind",
         "precision",
+        "external_id",
     ):
         if key in kwargs and kwargs[key] is not None and not isinstance(kwargs[key], str):
             problems.add(f"expected text, got {_kind(kwargs[key])}", f"{field}.{key}", mapping)
@@ -630,6 +657,22 @@ def read_event(
         if isinstance(value, str) and len(value) > limits.max_scalar:
             problems.add(f"{len(value)} characters; the limit is {limits.max_scalar}", f"{field}.{key}", mapping)
             return None
+    attributes = kwargs.get("attributes")
+    if isinstance(attributes, Mapping):
+        for name, item in attributes.items():
+            if isinstance(item, str) and len(item) > limits.max_scalar:
+                problems.add(
+                    f"{len(item)} characters; the limit is {limits.max_scalar}", f"{field}.attributes.{name}", mapping
+                )
+                return None
+    external_id, attributes = kwargs.pop("external_id", None), kwargs.pop("attributes", None)
+    if external_id is not None or attributes:
+        external = _build(
+            External, field, problems, mapping, id=external_id, attributes=() if attributes is None else attributes
+        )
+        if external is None:
+            return None
+        kwargs["external"] = external
     if "source" in mapping:
         source = _read_source(mapping["source"], f"{field}.source", registry, problems, mapping)
         if source is None:
@@ -646,7 +689,12 @@ def event_to_data(event: Event) -> dict[str, Any]:
         value = getattr(event, field.name)
         if value is None or (field.name == "precision" and value == "day"):
             continue
-        if field.name == "source":
+        if field.name == "external":
+            if value.id is not None:
+                out["external_id"] = value.id
+            if value.attributes:
+                out["attributes"] = dict(value.attributes)
+        elif field.name == "source":
             out["source"] = value.to_dict()
         elif isinstance(value, dt.date):
             out[field.name] = value.isoformat()
@@ -811,3 +859,4 @@ def read_bundled(name: str) -> tuple[Agreement, list[Event]]:
         return agreement, []
     records, sources = _log_records(log, f"{label}.events.yaml")
     return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
+

@@ -7,6 +7,8 @@ to know where its events came from.
 
 from __future__ import annotations
 
+import heapq
+import operator
 import os
 from pathlib import Path
 
@@ -35,8 +37,10 @@ def load(
     """A :class:`~truce.Ceasefire` for a bundled agreement name or a YAML file path.
 
     For a file ``x.yaml`` the events are read from ``events`` if given, else from a
-    sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. The result stands at
-    the end of its data (``data_through``) unless ``as_of`` is given.
+    sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. For a bundled name,
+    ``events`` is a log of one's own (imported ACLED incidents, say), merged with the
+    bundled events in date order. The result stands at the end of its data
+    (``data_through``) unless ``as_of`` is given.
     """
     if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
         path = Path(name_or_path)
@@ -46,7 +50,10 @@ def load(
     else:
         agreement, loaded = read_bundled(str(name_or_path))
         if events is not None:
-            loaded += load_events(events, agreement, limits=limits)
+            # in date order, the bundled events first on a shared day: a log of one's own
+            # (imported incidents, say) may fall between the bundled events
+            extra = load_events(events, agreement, limits=limits)
+            loaded = list(heapq.merge(loaded, extra, key=operator.attrgetter("date")))
     return _replay(agreement, loaded, as_of)
 
 

@@ -6,6 +6,7 @@ import enum
 
 import attrs
 
+from truce.identifiers import _positive_id
 from truce.sources import Source
 
 __all__ = ["Party", "PartyKind"]
@@ -28,6 +29,9 @@ class PartyKind(enum.StrEnum):
 class Party:
     """A party to, or an actor in, an agreement.
 
+    ``ucdp_actor_id`` is the party's UCDP actor id, where a source gives it (the join key
+    to UCDP's actor and dyad data); ``None`` otherwise.
+
     >>> Party("hamas", "Hamas", PartyKind.ARMED_GROUP).name
     'Hamas'
     """
@@ -36,3 +40,4 @@ class Party:
     name: str
     kind: PartyKind = attrs.field(default=PartyKind.OTHER, converter=PartyKind)
     source: Source | None = None
+    ucdp_actor_id: int | None = attrs.field(default=None, validator=_positive_id)

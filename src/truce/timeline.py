@@ -19,7 +19,7 @@ from truce.status import ObligationStatus
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
 
-__all__ = ["timeline"]
+__all__ = ["implementation_plot", "timeline"]
 
 _PHASE_COLOURS = ("#dbe9f6", "#fde9d9", "#e2f0d9", "#fff2cc", "#e4dfec", "#ddebf7", "#fce4d6", "#ededed")
 _MARKERS = {
@@ -96,6 +96,52 @@ def timeline(ceasefire: Ceasefire, path: str | Path | None = None) -> Any:
     axes.grid(axis="x", color="white", linewidth=0.8)
     figure.autofmt_xdate()
     axes.legend(legend.values(), legend.keys(), loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    if path is not None:
+        figure.savefig(path, dpi=110)
+    return figure
+
+
+_PAM_LEVELS = ("0 not initiated", "1 minimal", "2 intermediate", "3 full")
+
+
+def implementation_plot(ceasefire: Ceasefire, freq: str = "ME", path: str | Path | None = None) -> Any:
+    """The agreement's implementation score over time: the mean Peace Accords Matrix score
+    (0-3) of its scored obligations at the end of each period, with the breached ones counted.
+
+    Built on a ``matplotlib.figure.Figure`` of its own (no pyplot, so no global state and
+    no GUI backend); saved to ``path`` if given. Needs ``truce[plot]``.
+    """
+    try:
+        figure_module = importlib.import_module("matplotlib.figure")
+    except ImportError:
+        raise MissingDependency("matplotlib", "plot") from None
+    from truce.implementation import scores
+
+    rows = scores(ceasefire, freq)
+    periods = sorted({row["period_end"] for row in rows})
+    means, breaches = [], []
+    for close in periods:
+        scored = [row["score"] for row in rows if row["period_end"] == close and row["score"] is not None]
+        means.append(sum(scored) / len(scored) if scored else float("nan"))
+        breaches.append(sum(1 for row in rows if row["period_end"] == close and row["breached"]))
+    figure = figure_module.Figure(figsize=(10, 4), layout="constrained")
+    axes = figure.subplots()
+    axes.plot(periods, means, marker="o", color="#1565c0", label="mean score of scored obligations")
+    broken = [(close, count) for close, count in zip(periods, breaches, strict=True) if count]
+    if broken:
+        axes.scatter([c for c, _ in broken], [0.1] * len(broken), marker="X", color="#c62828", label="breached")
+        for close, count in broken:
+            axes.annotate(str(count), (close, 0.1), textcoords="offset points", xytext=(6, 4), color="#c62828")
+    axes.set_ylim(-0.1, 3.2)
+    axes.set_yticks(range(4), _PAM_LEVELS, fontsize=8)
+    axes.set_title(
+        f"{ceasefire.agreement.title}: implementation (PAM scale, {'yearly' if freq == 'YE' else 'monthly'})",
+        fontsize=10,
+        loc="left",
+    )
+    axes.grid(axis="y", color="#e0e0e0")
+    axes.legend(loc="upper left", fontsize=8, frameon=False)
+    figure.autofmt_xdate()
     if path is not None:
         figure.savefig(path, dpi=110)
     return figure
