@@ -8,6 +8,7 @@ offending id, so a user fixes a file in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
@@ -57,6 +58,10 @@ class Transition:
 
 
 _T = TypeVar("_T", Party, Obligation, Phase, FactDef)
+
+
+#: An agreement id goes into file names, diagram headers and command lines: no spaces, no line breaks.
+_AGREEMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 
 
 def _index(items: Iterable[_T], what: str, problems: list[Problem]) -> dict[str, _T]:
@@ -115,6 +120,11 @@ class Agreement:
             for anchor in {o.phase, o.due.after if o.due else None} - {None}:
                 touched.setdefault(str(anchor), []).append(o)
         object.__setattr__(self, "_touched", {anchor: tuple(items) for anchor, items in touched.items()})
+        if not isinstance(self.id, str) or not _AGREEMENT_ID.match(self.id):
+            problems.append(
+                Problem(f"{str(self.id)[:40]!r} is not an agreement id (letters, digits, '.', '_' and '-', "
+                        "at most 100, starting with a letter or digit)", field="id")
+            )  # fmt: skip
         problems += self._reference_problems()
         if self.agreed and self.agreed > self.in_force:
             problems.append(Problem(f"agreed {self.agreed} is after in_force {self.in_force}", field="agreed"))

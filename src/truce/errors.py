@@ -10,6 +10,8 @@ Definition-time problems (a bad agreement file) are kept apart from run-time one
     ├── DateError              a date outside the agreement's life (also ValueError)
     ├── UnknownName            a name that is not defined (also KeyError)
     ├── MissingDependency      an optional extra that is not installed (also ImportError)
+    ├── ArgumentError          an argument of the wrong type (also TypeError)
+    ├── LogWriteError          the disk refused an event log write; nothing was left written (also OSError)
     └── TransitionError        a trigger that cannot fire now
         ├── IllegalTransition  no such trigger from the current phase
         └── TransitionBlocked  the trigger exists but its guard does not hold
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
     from truce.blockers import Blockers
 
 __all__ = [
+    "ArgumentError",
     "DateError",
     "DefinitionError",
     "EventError",
     "IllegalTransition",
     "LoadError",
+    "LogWriteError",
     "MissingDependency",
     "Problem",
     "TornLogWarning",
@@ -41,6 +45,10 @@ __all__ = [
     "TruceError",
     "UnknownName",
 ]
+
+
+#: A problem's message is cut here in what people read (a refused value can be 100,000 characters).
+_LONGEST = 500
 
 
 class TruceError(Exception):
@@ -78,7 +86,10 @@ class Problem:
         if self.field:
             where.append(self.field)
         prefix = ": ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = self.message
+        if len(message) > _LONGEST:
+            message = f"{message[:_LONGEST]}... ({len(message):,} characters)"
+        return f"{prefix}: {message}" if prefix else message
 
     def __repr__(self) -> str:
         return f"Problem({str(self)!r})"
@@ -94,6 +105,8 @@ class _ProblemsError(TruceError, ValueError):
     """An input error that lists every problem found, not only the first."""
 
     what = "invalid input"
+    #: Problems listed in the message; the rest are counted ("and 19,950 more") but kept in ``.problems``.
+    shown = 50
 
     def __init__(self, problems: Iterable[Problem | str], *, path: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(
@@ -109,7 +122,9 @@ class _ProblemsError(TruceError, ValueError):
         if len(self.problems) == 1:
             return str(self.problems[0])
         lines = [f"{len(self.problems)} problems ({self.what}):"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  - {p}" for p in self.problems[: self.shown]]
+        if len(self.problems) > self.shown:
+            lines.append(f"  - and {len(self.problems) - self.shown:,} more")
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -164,6 +179,19 @@ class MissingDependency(TruceError, ImportError):
         super().__init__(f"this needs {module}, which is not installed: {how}")
 
 
+class ArgumentError(TruceError, TypeError):
+    """An argument of the wrong type given to a public function (a list where a mapping goes)."""
+
+
+class LogWriteError(TruceError, OSError):
+    """The disk refused an event log write (full, read-only, not a regular file).
+
+    The log is left as it was before the call: whatever part of the batch reached the file
+    was cut off again, or will be on the next append if even that failed (see
+    :class:`truce.EventLog`). Nothing was acknowledged.
+    """
+
+
 class TornLogWarning(UserWarning):
     """An event log's last line is incomplete (a write cut short); the events before it are kept.
 
@@ -171,11 +199,11 @@ class TornLogWarning(UserWarning):
     before writing, so the log is whole again.
     """
 
-    def __init__(self, path: str, line: int, text: str) -> None:
+    def __init__(self, path: str, line: int, text: str, *, what: str = "torn last line (an incomplete write?)") -> None:
         self.path = path
         self.line = line
         self.text = text
-        super().__init__(f"{path}:{line}: torn last line (an incomplete write?) ignored: {text[:60]!r}")
+        super().__init__(f"{path}:{line}: {what} ignored: {text[:60]!r}")
 
 
 class TransitionError(TruceError):

@@ -11,9 +11,26 @@ and small enough that no file can make truce hang or exhaust memory. Pass your o
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
-__all__ = ["DEFAULT_LIMITS", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "MAX_NUMBER", "Limits", "check_number"]
+
+#: The largest number (in size) truce takes in a definition or an event: fifteen digits,
+#: exact as a float, so comparing, summing and printing numbers can never overflow.
+MAX_NUMBER = 10**15
+
+
+def check_number(value: object, field: str) -> None:
+    """Raise ``ValueError`` naming ``field`` if ``value`` is a number that is not finite or is
+    larger than :data:`MAX_NUMBER` (``10**400`` would not even convert to a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{field}: {value} is not a finite number")
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(f"{field}: a number is limited to 15 digits (at most 10**15)")
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:

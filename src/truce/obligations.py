@@ -8,7 +8,8 @@ import enum
 import attrs
 
 from truce._names import check_id
-from truce.dates import optional_date
+from truce.dates import MAX_OFFSET_DAYS, optional_date
+from truce.limits import check_number
 from truce.sources import Source
 
 __all__ = ["Due", "Measure", "Obligation", "ObligationKind"]
@@ -44,7 +45,7 @@ class Measure:
     """
 
     unit: str
-    target: float = attrs.field(validator=attrs.validators.gt(0))
+    target: float = attrs.field(validator=[attrs.validators.gt(0), lambda _i, _a, value: check_number(value, "target")])
 
 
 ANCHOR_IN_FORCE = "in_force"
@@ -63,8 +64,8 @@ class Due:
 
     date: dt.date | None = attrs.field(default=None, converter=optional_date)
     after: str | None = None
-    days: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    hours: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    days: int = attrs.field(default=0, validator=[attrs.validators.ge(0), attrs.validators.le(MAX_OFFSET_DAYS)])
+    hours: int = attrs.field(default=0, validator=[attrs.validators.ge(0), attrs.validators.le(MAX_OFFSET_DAYS * 24)])
 
     def __attrs_post_init__(self) -> None:
         if (self.date is None) == (self.after is None):
