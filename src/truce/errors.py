@@ -106,7 +106,7 @@ class _ProblemsError(TruceError, ValueError):
 
     what = "invalid input"
     #: Problems listed in the message; the rest are counted ("and 19,950 more") but kept in ``.problems``.
-    shown = 50
+    shown = 20
 
     def __init__(self, problems: Iterable[Problem | str], *, path: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(

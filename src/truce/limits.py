@@ -50,7 +50,9 @@ class Limits:
     * ``max_scalar``: characters in any one YAML or JSON string (100,000);
     * ``max_guard_length`` and ``max_guard_depth``: a guard expression (4,000 characters,
       32 levels);
-    * ``max_events``: events in one log (2,000,000).
+    * ``max_events``: events in one log (2,000,000);
+    * ``max_routes``: transition routes, one per phase a transition leaves from, once
+      ``from: '*'`` is expanded (20,000: each costs the machine a state edge).
     """
 
     max_bytes: int = attrs.field(default=5 * 1024 * 1024, validator=_positive)
@@ -62,6 +64,7 @@ class Limits:
     max_guard_length: int = attrs.field(default=4000, validator=_positive)
     max_guard_depth: int = attrs.field(default=32, validator=_positive)
     max_events: int = attrs.field(default=2_000_000, validator=_positive)
+    max_routes: int = attrs.field(default=20_000, validator=_positive)
 
 
 DEFAULT_LIMITS = Limits()

@@ -123,8 +123,11 @@ def _date(
         return None
     try:
         return to_date(value, field=f"{field}.{key}")
-    except ValueError:
-        problems.add(f"{value!r} is not a date (YYYY-MM-DD)", f"{field}.{key}", data)
+    except ValueError as exc:
+        message = str(exc).removeprefix(f"{field}.{key}: ")
+        if "outside the dates" not in message:
+            message = f"{str(value)[:40]!r} is not a date (YYYY-MM-DD)"
+        problems.add(message, f"{field}.{key}", data)
         return None
 
 
@@ -443,6 +446,7 @@ def _read_transitions(
         problems.add(f"expected a list, got {_kind(value)}", "transitions")
         return []
     transitions = []
+    routes = 0
     for n, entry in enumerate(value):
         field = f"transitions[{n}]"
         data = _mapping(entry, field, problems, value)
@@ -457,6 +461,14 @@ def _read_transitions(
             from_phases = [p.id for p in phases if p.id not in terminal and p.id != to_phase]
         else:
             from_phases = _id_list(origin, f"{field}.from", problems)
+        routes += len(from_phases)
+        if routes > limits.max_routes:
+            problems.add(
+                f"more than {limits.max_routes} transition routes (phases left from, with '*' expanded); "
+                "the limit is max_routes",
+                "transitions",
+            )
+            break
         guard: Guard = Const(True)
         raw_guard = data.get("guard")
         if raw_guard is not None:
@@ -471,6 +483,8 @@ def _read_transitions(
             except DefinitionError as exc:
                 for p in exc.problems:
                     problems.add(p.message, p.field or field, data)
+            for message in _guard_problems(guard):
+                problems.add(message, f"{field}.guard", data)
         source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
         transition = _build(
             Transition, field, problems, data, trigger=trigger, from_phases=from_phases, to_phase=to_phase,
@@ -479,6 +493,29 @@ def _read_transitions(
         if transition is not None:
             transitions.append(transition)
     return transitions
+
+
+def _guard_problems(guard: Guard) -> list[str]:
+    """Numbers and dates in a parsed guard that truce could not compute with or write back
+    (``1e309`` parses as infinity; ``after('9999-12-31')`` leaves no room for a deadline)."""
+    from truce.dates import EARLIEST, LATEST
+    from truce.guards import After, FactCompare
+
+    found = []
+    stack: list[object] = [guard]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FactCompare):
+            try:
+                check_number(node.value, f"fact({node.fact})")
+            except ValueError as exc:
+                found.append(str(exc))
+        elif isinstance(node, After) and not EARLIEST <= node.date <= LATEST:
+            found.append(f"after(): {node.date} is outside the dates truce takes ({EARLIEST} to {LATEST})")
+        stack.extend(getattr(node, "children", ()))
+        if hasattr(node, "child"):
+            stack.append(node.child)
+    return found
 
 
 # --- writing agreements ---------------------------------------------------------------
