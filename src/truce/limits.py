@@ -43,27 +43,27 @@ class Limits:
     """How much truce reads before refusing, field by field.
 
     * ``max_bytes``: size of an agreement definition file (5 MiB);
-    * ``max_log_bytes``: size of an event log file (512 MiB);
+    * ``max_log_bytes``: size of an event log file (256 MiB);
     * ``max_depth``: nesting of YAML mappings and lists (50);
     * ``max_aliases``: YAML aliases (``*name``) in one file (100);
     * ``max_nodes``: YAML nodes once aliases are expanded (200,000: no "billion laughs");
     * ``max_scalar``: characters in any one YAML or JSON string (100,000);
     * ``max_guard_length`` and ``max_guard_depth``: a guard expression (4,000 characters,
       32 levels);
-    * ``max_events``: events in one log (2,000,000);
+    * ``max_events``: events in one log (1,000,000);
     * ``max_routes``: transition routes, one per phase a transition leaves from, once
       ``from: '*'`` is expanded (20,000: each costs the machine a state edge).
     """
 
     max_bytes: int = attrs.field(default=5 * 1024 * 1024, validator=_positive)
-    max_log_bytes: int = attrs.field(default=512 * 1024 * 1024, validator=_positive)
+    max_log_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
     max_depth: int = attrs.field(default=50, validator=_positive)
     max_aliases: int = attrs.field(default=100, validator=_positive)
     max_nodes: int = attrs.field(default=200_000, validator=_positive)
     max_scalar: int = attrs.field(default=100_000, validator=_positive)
     max_guard_length: int = attrs.field(default=4000, validator=_positive)
     max_guard_depth: int = attrs.field(default=32, validator=_positive)
-    max_events: int = attrs.field(default=2_000_000, validator=_positive)
+    max_events: int = attrs.field(default=1_000_000, validator=_positive)
     max_routes: int = attrs.field(default=20_000, validator=_positive)
 
 

@@ -699,6 +699,11 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+#: One line with its line end (``\\n``, ``\\r\\n`` or ``\\r``), or the last line without one.
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|[\r\n])|[^\r\n]+")
+
+
 def _lone_surrogate(value: object) -> bool:
     """True if ``value`` holds text that cannot be written back as UTF-8 (a ``\\ud800`` escape)."""
     if isinstance(value, str):
@@ -722,16 +727,20 @@ def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int
     (a write cut short by a crash, never acknowledged) is reported with a
     :class:`~truce.TornLogWarning` and dropped, keeping every complete event before it.
     """
-    lines = data.removeprefix(_BOM).splitlines(keepends=True)
-    count = sum(1 for line in lines if not line.isspace())
-    if count > limits.max_events:
-        raise LoadError([Problem(f"{count} events; the limit is {limits.max_events}", path=path)])
+    data = data.removeprefix(_BOM)
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if ends >= limits.max_events:  # at most ends + 1 lines: count the events exactly only if it matters
+        count = sum(1 for match in _LINE.finditer(data) if not match[0].isspace())
+        if count > limits.max_events:
+            raise LoadError([Problem(f"{count} events; the limit is {limits.max_events}", path=path)])
     longest = limits.max_scalar * 2
-    for number, line in enumerate(lines, start=1):
+    decoder = _DECODER
+    for number, match in enumerate(_LINE.finditer(data), start=1):  # one line at a time: no copy of the file
+        line = match[0]
         if line.isspace():
             continue
         body = line.rstrip(b"\r\n")
-        torn = number == len(lines) and len(body) == len(line)
+        torn = len(body) == len(line)  # only the last line can lack its line end
         if len(body) > longest * 4:
             raise LoadError([Problem(f"a line of {len(body)} bytes is too long", path=path, line=number)])
         try:
@@ -744,7 +753,7 @@ def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int
         if len(text) > longest:
             raise LoadError([Problem(f"a line of {len(text)} characters is too long", path=path, line=number)])
         try:
-            record = json.loads(text, object_pairs_hook=_no_duplicates)
+            record = decoder.decode(text)
         except _DuplicateKey as exc:
             raise LoadError([Problem(f"duplicate key {exc.key!r}", path=path, line=number)]) from None
         except (ValueError, RecursionError) as exc:
