@@ -31,6 +31,12 @@ def incident(day: str, text: str) -> truce.Event:
     return truce.Event(day, "incident", text=text)
 
 
+def forged(event: truce.Event, value: object) -> truce.Event:
+    """``event`` with a value its constructor would refuse: the log must refuse it too, on its own."""
+    object.__setattr__(event, "value", value)
+    return event
+
+
 def texts(path: Path) -> list[str | None]:
     return [e.text for e in truce.EventLog(path, RIVERSIDE).read()]
 
@@ -94,9 +100,9 @@ def test_logs_with_windows_or_old_mac_line_ends_load_and_take_appends(tmp_path, 
 @pytest.mark.parametrize(
     ("event", "message"),
     [
-        (truce.Event("2025-04-02", "progress", obligation="detainees_released", value=10**400), "15 digits"),
+        (forged(truce.Event("2025-04-02", "progress", obligation="detainees_released", value=1), 10**400), "15 digits"),
         (truce.Event("2025-04-02", "progress", obligation="detainees_released", value=1e300), "15 digits"),
-        (truce.Event("2025-04-02", "fact", fact="monitors_deployed", value=-(10**16)), "15 digits"),
+        (forged(truce.Event("2025-04-02", "fact", fact="monitors_deployed", value=1), -(10**16)), "15 digits"),
         (truce.Event("2025-04-02", "incident", text="x" * 150_000), "limit"),
         (truce.Event("2025-04-02", "incident", text="bad \ud800 surrogate"), "surrogate"),
         (truce.Event("2025-04-02", "fulfilled", obligation="no_such_thing"), "unknown obligation"),
@@ -126,8 +132,10 @@ def test_a_ceasefire_logging_a_huge_number_refuses_it_and_its_log_still_loads(tm
     """L4 as reported: record() with value=10**400 used to be written, then raise OverflowError."""
     path = tmp_path / "r.events.jsonl"
     live = truce.Ceasefire(RIVERSIDE).log_to(path)
-    with pytest.raises(truce.EventError, match="15 digits"):
+    with pytest.raises(truce.EventError, match="15 digits"):  # refused by Event itself now
         live.record(truce.Event("2025-04-02", "progress", obligation="detainees_released", value=10**400))
+    with pytest.raises(truce.EventError, match="15 digits"):  # and by the log, had it been made
+        live.record(forged(truce.Event("2025-04-02", "progress", obligation="detainees_released", value=1), 10**400))
     assert live.events == ()
     assert not path.exists() or path.read_bytes() == b""
 

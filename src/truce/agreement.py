@@ -17,7 +17,7 @@ import attrs
 
 from truce._names import check_id, to_tuple
 from truce.dates import optional_date, to_date
-from truce.errors import DefinitionError, Problem, UnknownName
+from truce.errors import DefinitionError, Problem, UnknownName, refusing_with
 from truce.guards import Const, Guard, references
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.parties import Party
@@ -26,6 +26,7 @@ from truce.sources import Source
 __all__ = ["Agreement", "FactDef", "Phase", "Transition"]
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Phase:
     """A state of the agreement ("phase_one", "collapsed"), with what it means in words."""
@@ -35,6 +36,7 @@ class Phase:
     source: Source | None = None
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class FactDef:
     """A named quantity guards may test (``fact(isf_troops_in_gaza) > 0``), set by ``fact`` events."""
@@ -45,6 +47,7 @@ class FactDef:
     source: Source | None = None
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Transition:
     """A move from one of ``from_phases`` to ``to_phase`` when ``trigger`` fires and ``guard`` holds."""

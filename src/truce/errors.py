@@ -23,8 +23,9 @@ what a person reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from truce.blockers import Blockers
@@ -179,8 +180,37 @@ class MissingDependency(TruceError, ImportError):
         super().__init__(f"this needs {module}, which is not installed: {how}")
 
 
-class ArgumentError(TruceError, TypeError):
-    """An argument of the wrong type given to a public function (a list where a mapping goes)."""
+class ArgumentError(TruceError, TypeError, ValueError):
+    """A bad argument to a public function: the wrong type (a list where a mapping goes) or a
+    value outside the choices (``format="gif"``). Also a ``TypeError`` and a ``ValueError``."""
+
+
+_Class = TypeVar("_Class", bound=type)
+
+
+def refusing_with(error: type[_ProblemsError]) -> Callable[[_Class], _Class]:
+    """Class decorator: a constructor that refuses its arguments raises ``error`` (a TruceError and a
+    ``ValueError``) for a bad value and :class:`ArgumentError` for a bad type or a missing argument,
+    instead of attrs' bare ``ValueError``/``TypeError``. The message is kept as it was."""
+
+    def decorate(cls: _Class) -> _Class:
+        init: Callable[..., None] = cls.__init__  # type: ignore[misc]
+
+        @functools.wraps(init)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            try:
+                init(self, *args, **kwargs)
+            except TruceError:
+                raise
+            except ValueError as exc:
+                raise error([str(exc)]) from None
+            except TypeError as exc:
+                raise ArgumentError(str(exc)) from None
+
+        cls.__init__ = __init__  # type: ignore[misc]
+        return cls
+
+    return decorate
 
 
 class LogWriteError(TruceError, OSError):

@@ -132,7 +132,12 @@ class EventLog:
         """
         if isinstance(events, Event):
             events = [events]
-        batch = list(events)
+        try:
+            batch = list(events)
+        except TypeError:
+            from truce.errors import ArgumentError
+
+            raise ArgumentError(f"events: expected a list of events, got {type(events).__name__}") from None
         if not batch:
             return
         data = self.check(batch)

@@ -42,7 +42,9 @@ def _pandas() -> Any:
 def to_frame(ceasefire: Ceasefire, what: str = "events") -> Any:
     """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines or history."""
     if what not in KINDS:
-        raise ValueError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
+        from truce.errors import ArgumentError
+
+        raise ArgumentError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
     pandas = _pandas()
     rows = _rows(ceasefire, what)
     frame = pandas.DataFrame(rows, columns=list(COLUMNS[what]))

@@ -34,8 +34,10 @@ def check_number(value: object, field: str) -> None:
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    from truce.errors import ArgumentError
+
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 1, got {value!r}")
+        raise ArgumentError(f"{attribute.name} must be a whole number of at least 1, got {value!r}")
 
 
 @attrs.frozen

@@ -23,7 +23,7 @@ from truce._yaml import read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.ceasefire import Ceasefire
 from truce.dates import DateLike, to_date
-from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
+from truce.errors import DefinitionError, EventError, LoadError, Problem, TornLogWarning, TruceError
 from truce.events import Event
 from truce.guards import Const, Guard, parse_guard
 from truce.limits import DEFAULT_LIMITS, Limits, check_number
@@ -135,8 +135,10 @@ def _build(factory: Callable[..., Any], field: str, problems: _Problems, where: 
     """Call an attrs constructor, turning its validation errors into problems."""
     try:
         return factory(**kwargs)
-    except (DefinitionError, LoadError):
-        raise  # already a list of problems, with their fields
+    except (DefinitionError, EventError) as exc:  # the constructor refused: a problem with this entry
+        for problem in exc.problems:
+            problems.add(problem.message, field, where)
+        return None
     except (ValueError, TypeError) as exc:
         problems.add(str(exc), field, where)
         return None
@@ -214,6 +216,7 @@ _TOP = (
 
 def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAULT_LIMITS) -> Agreement:
     """Build an :class:`~truce.Agreement` from parsed YAML/JSON data, reporting every problem."""
+    _check_arguments(path=path, limits=limits)
     problems = _Problems(path)
     top = _mapping(data, "agreement", problems)
     problems.check()
@@ -601,6 +604,8 @@ def _transition_out(t: Transition, registry: Mapping[str, Source]) -> dict[str, 
 def dump_agreement(agreement: Agreement) -> str:
     """The agreement as YAML text that :func:`load_agreement` reads back into an equal agreement."""
     import yaml
+
+    _check_arguments(agreement=agreement)
 
     return yaml.safe_dump(agreement_to_data(agreement), sort_keys=False, allow_unicode=True, width=100)
 

@@ -9,6 +9,7 @@ import attrs
 
 from truce._names import check_id
 from truce.dates import MAX_OFFSET_DAYS, optional_date
+from truce.errors import DefinitionError, refusing_with
 from truce.limits import check_number
 from truce.sources import Source
 
@@ -37,6 +38,7 @@ class ObligationKind(enum.StrEnum):
     OTHER = "other"
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Measure:
     """A countable obligation ("return the remains of 28 deceased hostages").
@@ -51,6 +53,7 @@ class Measure:
 ANCHOR_IN_FORCE = "in_force"
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Due:
     """A deadline: an absolute date, or an offset from entry into force or from entering a phase.
@@ -109,6 +112,7 @@ class Due:
         return out
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Obligation:
     """One commitment a party made: an act, a refraining, or a measure with a target.

@@ -6,6 +6,7 @@ import enum
 
 import attrs
 
+from truce.errors import DefinitionError, refusing_with
 from truce.sources import Source
 
 __all__ = ["Party", "PartyKind"]
@@ -24,6 +25,7 @@ class PartyKind(enum.StrEnum):
     OTHER = "other"
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Party:
     """A party to, or an actor in, an agreement.

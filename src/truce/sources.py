@@ -7,6 +7,7 @@ import datetime as dt
 import attrs
 
 from truce.dates import optional_date
+from truce.errors import DefinitionError, refusing_with
 
 __all__ = ["Source"]
 
@@ -18,6 +19,7 @@ def _optional_text(value: object) -> str | None:
     return text or None
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Source:
     """A published source: who said it, when, where to read it, and which part.
