@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 
 import truce
@@ -113,3 +114,12 @@ def test_the_log_refuses_a_write_the_disk_refuses_with_a_truce_error(tmp_path):
     with pytest.raises(truce.LogWriteError) as caught:
         truce.EventLog(path, RIVERSIDE).append(E("2025-04-02", "incident", text="x"))
     assert isinstance(caught.value, OSError)
+
+
+def test_an_agreement_id_with_a_line_break_or_a_control_character_is_refused():
+    """O2: a newline in the id broke out of the Mermaid header."""
+    for bad in ("riverside\n  A-->B", "\x1b]0;x\x07", "a b", "", "-leading", "x" * 101):
+        with pytest.raises(truce.DefinitionError, match="not an agreement id"):
+            attrs.evolve(RIVERSIDE, id=bad)
+    for good in ("riverside", "gaza-2025", "UN_1701.rev-2"):
+        assert attrs.evolve(RIVERSIDE, id=good).id == good
