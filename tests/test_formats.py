@@ -53,7 +53,7 @@ def test_lone_surrogates_are_refused_in_both_formats():
         truce.load_events(
             "x.events.jsonl", RIVERSIDE, text='{"date": "2025-04-02", "kind": "incident", "text": "\\ud800"}\n'
         )
-    with pytest.raises(truce.LoadError, match="lone surrogate|invalid Unicode"):  # libyaml refuses it first
+    with pytest.raises(truce.LoadError, match=r"lone surrogate|invalid Unicode"):  # libyaml refuses it first
         truce.load_events("x.events.yaml", RIVERSIDE, text='- {date: 2025-04-02, kind: incident, text: "\\ud800"}\n')
     # a proper pair (an emoji written as two escapes) is text, not a surrogate
     events = truce.load_events(
