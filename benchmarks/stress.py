@@ -169,6 +169,13 @@ def kill_loop(kills: int, seed: int, directory: Path) -> bool:
         by_batch[batch].append(text)
     partial = sum(1 for members in by_batch.values() if 0 < sum(1 for t in members if t in present) < len(members))
     print(f"kill loop: {kills} SIGKILLs ({', '.join(f'{m} {n}' for m, n in sorted(per_mode.items()))})")
+    # written but not acknowledged: whole batches whose write had completed (the commit is the
+    # sidecar's removal) when the kill came, before the call returned; extend folds the batch
+    # into the ceasefire after writing it, so most are there
+    unacknowledged = collections.Counter(
+        MODES[int(text.split(".")[0]) % len(MODES)] for text in set(present) - tally.acknowledged
+    )
+    print(f"  written, not acknowledged, by mode: {dict(sorted(unacknowledged.items()))}")
     return _report("kill loop", tally.acknowledged, on_disk, partial, _loads(log))
 
 
