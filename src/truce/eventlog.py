@@ -172,17 +172,20 @@ class EventLog:
         lines = []
         problems: list[Problem] = []
         previous: dt.date | None = None
+        agreement = self.agreement
+        registry = {s.key: s for s in agreement.sources if s.key} if agreement else {}
+        triggers = frozenset(agreement.triggers) if agreement else frozenset()
         for n, event in enumerate(events):
             where = f"events[{n}]"
             if not isinstance(event, Event):
                 problems.append(Problem(f"expected an Event, got {type(event).__name__}", field=where))
                 continue
-            line, found = encode_event(event, self.agreement, field=where, limits=self.limits)
+            line, found = encode_event(event, agreement, field=where, limits=self.limits, registry=registry)
             problems += found
-            problems += check_event_dates(event, self.agreement, where, previous)
+            problems += check_event_dates(event, agreement, where, previous)
             previous = event.date if previous is None or event.date > previous else previous
-            if self.agreement is not None:
-                problems += _name_problems(self.agreement, event, where)
+            if agreement is not None:
+                problems += _name_problems(agreement, triggers, event, where)
             if line is not None:
                 lines.append(line)
             if len(problems) > 100:
@@ -406,7 +409,7 @@ def _at(problem: Problem, path: Path) -> Problem:
     return problem if problem.path else Problem(problem.message, field=problem.field, path=str(path), line=problem.line)
 
 
-def _name_problems(agreement: Agreement, event: Event, where: str) -> list[Problem]:
+def _name_problems(agreement: Agreement, triggers: frozenset[str], event: Event, where: str) -> list[Problem]:
     """The names ``event`` uses that ``agreement`` does not define (loading it back would refuse them)."""
     problems = []
     for name, known in (
@@ -418,7 +421,7 @@ def _name_problems(agreement: Agreement, event: Event, where: str) -> list[Probl
         value = getattr(event, name)
         if value is not None and not known(value):
             problems.append(Problem(f"unknown {'phase' if name == 'to' else name} {value!r}", field=f"{where}.{name}"))
-    if event.trigger is not None and event.trigger not in agreement.triggers:
+    if event.trigger is not None and event.trigger not in triggers:
         problems.append(Problem(f"unknown trigger {event.trigger!r}", field=f"{where}.trigger"))
     if (
         event.kind is EventKind.PROGRESS
