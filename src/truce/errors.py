@@ -230,20 +230,23 @@ class LogWriteError(TruceError, OSError):
 
 
 class TornLogWarning(UserWarning):
-    """An event log's last line is incomplete (a write cut short); the events before it are kept.
+    """An event log ends in something never acknowledged: an incomplete last line (a write cut
+    short), or a batch whose writer was killed before it returned (``what`` says which). The
+    events before it are kept.
 
-    Appending through :class:`truce.EventLog` moves the torn bytes aside to ``LOG.torn``
-    before writing, so the log is whole again.
+    Appending through :class:`truce.EventLog` moves torn bytes aside to ``LOG.torn`` and cuts
+    an unfinished batch off before writing, so the log is whole again.
     """
 
     def __init__(self, path: str, line: int, text: str, *, what: str = "torn last line (an incomplete write?)") -> None:
         self.path = path
         self.line = line
         self.text = text
+        self.what = what
         super().__init__(f"{path}:{line}: {what} ignored: {text[:60]!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.path, self.line, self.text))
+        return (_rebuild, (type(self), (self.path, self.line, self.text), {"what": self.what}))
 
 
 class TransitionError(TruceError):
