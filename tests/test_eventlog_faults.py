@@ -349,3 +349,29 @@ def test_threads_sharing_one_event_log_lose_nothing(tmp_path):
     assert len(on_disk) == 800
     for k in range(8):
         assert [t for t in on_disk if t and t.startswith(f"t{k}-")] == [f"t{k}-{n}" for n in range(100)]
+
+
+def test_a_reader_never_sees_a_batch_in_part(tmp_path):
+    """Readers take a shared lock: a batch being written (exclusive lock held) is seen whole or not at all."""
+    import fcntl
+    import time
+
+    path = tmp_path / "r.events.jsonl"
+    log = truce.EventLog(path, RIVERSIDE)
+    log.append(incident("2025-04-02", "before"))
+    lines = [
+        (json.dumps({"date": "2025-04-03", "kind": "incident", "text": f"b{n}"}) + "\n").encode() for n in range(3)
+    ]
+    seen: list[list[str | None]] = []
+    with path.open("ab") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)  # a writer in the middle of a batch
+        writer.write(lines[0] + lines[1][:10])
+        writer.flush()
+        reader = threading.Thread(target=lambda: seen.append(texts(path)))
+        reader.start()
+        time.sleep(0.2)  # let the reader reach the lock (not a timing assertion: it only waits)
+        writer.write(lines[1][10:] + lines[2])
+        writer.flush()
+        fcntl.flock(writer.fileno(), fcntl.LOCK_UN)
+    reader.join(timeout=60)
+    assert seen == [["before", "b0", "b1", "b2"]]

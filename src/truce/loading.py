@@ -861,9 +861,7 @@ def load_events(
     _check_arguments(path=path, agreement=agreement, limits=limits, text=text)
     name = str(path)
     if text is None:
-        text = _read_file(path, limits.max_log_bytes)
-        if name.endswith(JSONL_SUFFIXES):
-            text = _before_unfinished_batch(text, path, name)
+        text = _read_file(path, limits.max_log_bytes, log=name.endswith(JSONL_SUFFIXES))
     records, sources_block, agreement_id = _event_records(text, name, limits, trusted=_trusted)
     if agreement is not None and agreement_id is not None and str(agreement_id) != agreement.id:
         raise LoadError(
@@ -885,7 +883,7 @@ def _before_unfinished_batch(data: bytes, path: str | os.PathLike[str], name: st
     warnings.warn(
         TornLogWarning(name, line, data[cut : cut + 60].decode("utf-8", "replace"),
                        what=f"an unfinished batch ({len(data) - cut} bytes; its writer stopped before it returned)"),
-        stacklevel=3,
+        stacklevel=4,
     )  # fmt: skip
     return data[:cut]
 
@@ -941,9 +939,14 @@ def _read_events(
 # --- files and bundled names ----------------------------------------------------------
 
 
-def _read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+def _read_file(path: str | os.PathLike[str], max_bytes: int, *, log: bool = False) -> bytes:
     """The file's bytes: a regular file only (not a FIFO, a device or a directory), and never
-    more than ``max_bytes`` read, whatever ``stat`` says (``/proc`` files report size 0)."""
+    more than ``max_bytes`` read, whatever ``stat`` says (``/proc`` files report size 0).
+
+    ``log``: a JSON Lines event log, read under a shared ``flock`` so that no batch that
+    :class:`~truce.EventLog` is writing at that moment is seen in part, and cut where a batch
+    whose writer was killed began (its sidecar, read under the same lock).
+    """
     import stat
 
     name = str(path)
@@ -964,6 +967,8 @@ def _read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             raise LoadError([Problem("is a directory, not a file", path=name)])
         if not stat.S_ISREG(mode):
             raise LoadError([Problem("not a regular file (a device, a pipe or a socket)", path=name)])
+        if log:
+            _lock_shared(fd)
         size = os.fstat(fd).st_size
         if size > max_bytes:
             raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=name)])
@@ -977,11 +982,25 @@ def _read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             total += len(chunk)
             if total > max_bytes:
                 raise LoadError([Problem(f"file is more than {max_bytes} bytes; the limit is {max_bytes}", path=name)])
-        return b"".join(chunks)
+        data = b"".join(chunks)
+        return _before_unfinished_batch(data, path, name) if log else data
     except OSError as exc:
         raise LoadError([Problem(f"cannot read: {exc.strerror}", path=name)]) from None
     finally:
         os.close(fd)
+
+
+def _lock_shared(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: readers go unlocked, and honour the batch sidecar only
+        return
+    import contextlib
+
+    # released when the file is closed; on a file system without locks, the sidecar still
+    # marks an unfinished batch
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_SH)
 
 
 def load_agreement(
