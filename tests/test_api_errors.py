@@ -30,6 +30,7 @@ BAD_CALLS: dict[str, tuple[Callable[[], object], type[Exception]]] = {
     "Event: text source": (lambda: E("2025-04-02", "incident", text="x", source="s"), ValueError),
     "Event: bad time": (lambda: E("2025-04-02", "incident", text="x", time="25:00"), ValueError),
     "Event: 400 digits": (lambda: E("2025-04-02", "fact", fact="f", value=10**400), ValueError),
+    "Event: 1e300": (lambda: E("2025-04-02", "fact", fact="f", value=1e300), ValueError),
     "Event: infinite": (lambda: E("2025-04-02", "fact", fact="f", value=float("inf")), ValueError),
     "Event: year 9999": (lambda: E("9999-12-31", "incident", text="x"), ValueError),
     "load: a number": (lambda: truce.load(123), TypeError),  # type: ignore[arg-type]

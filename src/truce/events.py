@@ -193,7 +193,7 @@ class Event:
             raise _invalid(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
         if isinstance(self.value, float) and not math.isfinite(self.value):
             raise _invalid(f"value: {self.value} is not a finite number")
-        if isinstance(self.value, int) and not isinstance(self.value, bool) and abs(self.value) > MAX_NUMBER:
+        if isinstance(self.value, int | float) and not isinstance(self.value, bool) and abs(self.value) > MAX_NUMBER:
             raise _invalid("value: a number is limited to 15 digits (at most 10**15)")
         expected: tuple[tuple[str, object, type], ...] = (
             ("reported_by", self.reported_by, str),
