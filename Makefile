@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bundle clean
+.PHONY: demo test bench stress bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# the event log under SIGKILL (201 kills across record, extend and append_all) and threads;
+# a few minutes, so not part of `make test` (see docs/reliability.md)
+stress: $(STAMP)
+	$(BIN)/python benchmarks/stress.py
 
 # after editing src/truce/agreements/*.yaml: refresh the pre-parsed snapshot (a test checks it)
 bundle: $(STAMP)

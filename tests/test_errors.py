@@ -26,6 +26,9 @@ def _instances(riverside: truce.Ceasefire) -> list[Exception]:
         truce.TransitionError("cannot", trigger="go", phase="one"),
         caught.value,
         truce.TornLogWarning("log.jsonl", 7, '{"date": "2025'),
+        truce.TornLogWarning("log.jsonl", 9, "{}", what="an unfinished batch (2 bytes)"),
+        truce.ArgumentError("limits: expected truce.Limits, got dict"),
+        truce.LogWriteError(28, "cannot write the log (No space left on device); nothing was written", "x.jsonl"),
     ]
 
 
@@ -35,13 +38,14 @@ def test_every_error_class_is_covered():
     assert public <= covered
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(14))
 def test_errors_pickle_with_their_attributes(riverside, index):
     error = _instances(riverside)[index]
     again = pickle.loads(pickle.dumps(error))
     assert type(again) is type(error)
     assert str(again) == str(error)
-    for name in ("problems", "path", "field", "line", "trigger", "phase", "kind", "name", "known", "module", "extra"):
+    for name in ("problems", "path", "field", "line", "trigger", "phase", "kind", "name", "known", "module", "extra",
+                 "what", "errno", "strerror", "filename"):  # fmt: skip
         assert getattr(again, name, None) == getattr(error, name, None), name
     if isinstance(error, truce.TransitionBlocked):
         assert again.blockers == error.blockers

@@ -58,7 +58,9 @@ def test_each_kind_takes_its_own_fields():
 
 
 def test_unknown_kinds_and_bad_dates_are_refused():
-    with pytest.raises(ValueError, match="not a valid EventKind"):
+    with pytest.raises(ValueError, match="'exploded' is not one of fulfilled, progress"):
+        Event("2025-01-01", "exploded")
+    with pytest.raises(truce.EventError):  # a TruceError too (issue 17, O7)
         Event("2025-01-01", "exploded")
     with pytest.raises(ValueError, match="not an ISO date"):
         Event("2025-13-01", "incident", text="x")

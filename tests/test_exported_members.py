@@ -11,7 +11,7 @@ EXPECTED = {
     "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement", "verify", "Finding",
     "Report", "Severity", "Compliance", "PartyCompliance", "Deadline", "MissingDependency", "ObligationChange",
     "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning", "SourceKind", "successor", "predecessor",
-    "Identifiers", "External",
+    "Identifiers", "External", "ArgumentError", "LogWriteError",
 }  # fmt: skip
 
 

@@ -19,7 +19,13 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 DEFINITIONS = sorted(p for p in HOSTILE.glob("*.yaml") if not p.name.startswith("log-"))
 LOGS = sorted(HOSTILE.glob("log-*"))
 #: Logs in the corpus that are not errors: an empty log, and a torn last line (kept, with a warning).
-LOADABLE_LOGS = {"log-empty.events.jsonl": 0, "log-torn.events.jsonl": 1}
+LOADABLE_LOGS = {
+    "log-empty.events.jsonl": 0,
+    "log-torn.events.jsonl": 1,
+    "log-bom.events.jsonl": 1,  # a BOM is skipped in JSON Lines as in YAML (O9)
+    "log-crlf-no-final-newline.events.jsonl": 2,  # a complete last line is kept (L3)
+    "log-cr-only.events.jsonl": 2,
+}
 
 
 @contextmanager

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from truce import errors as _errors
 from truce.errors import (
+    ArgumentError,
     DateError,
     DefinitionError,
     EventError,
     IllegalTransition,
     LoadError,
+    LogWriteError,
     MissingDependency,
     Problem,
     TornLogWarning,
@@ -128,6 +130,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Agreement",
+    "ArgumentError",
     "Blocker",
     "Blockers",
     "Ceasefire",
@@ -147,6 +150,7 @@ __all__ = [
     "IllegalTransition",
     "Limits",
     "LoadError",
+    "LogWriteError",
     "Measure",
     "MissingDependency",
     "Obligation",

@@ -17,7 +17,7 @@ import attrs
 
 from truce._names import check_id, to_tuple
 from truce.dates import optional_date, to_date
-from truce.errors import DefinitionError, Problem, UnknownName
+from truce.errors import DefinitionError, Problem, UnknownName, refusing_with
 from truce.guards import Const, Guard, references
 from truce.identifiers import Identifiers
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
@@ -27,6 +27,7 @@ from truce.sources import Source
 __all__ = ["Agreement", "FactDef", "Phase", "Transition"]
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Phase:
     """A state of the agreement ("phase_one", "collapsed"), with what it means in words."""
@@ -36,6 +37,7 @@ class Phase:
     source: Source | None = None
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class FactDef:
     """A named quantity guards may test (``fact(isf_troops_in_gaza) > 0``), set by ``fact`` events."""
@@ -46,6 +48,7 @@ class FactDef:
     source: Source | None = None
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Transition:
     """A move from one of ``from_phases`` to ``to_phase`` when ``trigger`` fires and ``guard`` holds."""
@@ -61,6 +64,10 @@ class Transition:
 _T = TypeVar("_T", Party, Obligation, Phase, FactDef)
 #: An agreement id as ``truce.load`` takes it (the bundled names' rule).
 _AGREEMENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+
+
+#: An agreement id goes into file names, diagram headers and command lines: no spaces, no line breaks.
+_AGREEMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 
 
 def _index(items: Iterable[_T], what: str, problems: list[Problem]) -> dict[str, _T]:
@@ -131,6 +138,11 @@ class Agreement:
             for anchor in {o.phase, o.due.after if o.due else None} - {None}:
                 touched.setdefault(str(anchor), []).append(o)
         object.__setattr__(self, "_touched", {anchor: tuple(items) for anchor, items in touched.items()})
+        if not isinstance(self.id, str) or not _AGREEMENT_ID.match(self.id):
+            problems.append(
+                Problem(f"{str(self.id)[:40]!r} is not an agreement id (letters, digits, '.', '_' and '-', "
+                        "at most 100, starting with a letter or digit)", field="id")
+            )  # fmt: skip
         problems += self._reference_problems()
         if self.agreed and self.agreed > self.in_force:
             problems.append(Problem(f"agreed {self.agreed} is after in_force {self.in_force}", field="agreed"))

@@ -7,7 +7,8 @@ Exit codes:
 * 2: usage error (unknown option, missing argument);
 * 3: bad input (unknown agreement, malformed file, unknown name, bad date);
 * 4: an optional dependency is missing (e.g. matplotlib for ``timeline``);
-* 70: an internal error (a bug in truce; ``--debug`` shows the traceback).
+* 70: an internal error (a bug in truce; ``--debug`` shows the traceback);
+* 141: the output pipe was closed by its reader (``truce history x | head -1``), quietly.
 
 Errors are one line on stderr; ``--debug`` shows the traceback. On a terminal, output is
 rendered with colour and tables (rich); piped, it is plain text; ``--json`` gives JSON.
@@ -32,6 +33,7 @@ EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_MISSING_DEPENDENCY = 4
 EXIT_INTERNAL = 70  # EX_SOFTWARE
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool killed by a closed pipe reports
 
 FORMATS = ("dot", "mermaid", "svg", "png")
 BINARY_FORMATS = ("png",)
@@ -45,9 +47,27 @@ class _Exit(Exception):
         self.code = code
 
 
-def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+#: Characters a terminal may act on rather than show: C0 controls but tab and newline, DEL,
+#: C1 controls (``\\x9b`` is CSI on some terminals) and the bidirectional overrides that
+#: reorder what is shown ("Trojan source"). Titles, texts and sources are data: they are
+#: shown as escapes (``\\x1b``), never obeyed.
+_CONTROLS = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                 *range(0x2066, 0x206A))
+}  # fmt: skip
+#: The same characters as JSON escapes, which mean the same text to a JSON reader.
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in _CONTROLS}
+
+
+def clean(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as an escape instead."""
+    return text.translate(_CONTROLS)
+
+
+def _echo(text: str = "", *, err: bool = False, nl: bool = True, raw: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
-    stream.write(text + ("\n" if nl else ""))
+    stream.write((text if raw else clean(text)) + ("\n" if nl else ""))
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -63,7 +83,7 @@ def _load(name: str, as_of: str | None = None) -> Ceasefire:
 def _emit_json(data: Any) -> None:
     import json
 
-    _echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    _echo(json.dumps(data, indent=2, ensure_ascii=False, default=str).translate(_JSON_CONTROLS), raw=True)
 
 
 def _console() -> Any:
@@ -106,8 +126,8 @@ def list_command(as_json: bool) -> None:
         table = Table("name", "title", "in force", "phase", "data through", "links")
         for row in rows:
             table.add_row(
-                *(escape(str(row[key] or "")) for key in ("name", "title", "in_force", "phase", "data_through")),
-                escape(_links(row)),
+                *(escape(clean(str(row[key] or ""))) for key in ("name", "title", "in_force", "phase", "data_through")),
+                escape(clean(_links(row))),
             )
         _console().print(table)
         return
@@ -175,18 +195,18 @@ def _rich_status(ceasefire: Ceasefire) -> None:
     from rich.text import Text
 
     console = _console()
-    console.print(Text(ceasefire.agreement.title, style="bold"))
-    console.print(repr(ceasefire), markup=False)
+    console.print(Text(clean(ceasefire.agreement.title), style="bold"))
+    console.print(clean(repr(ceasefire)), markup=False)
     for change in ceasefire.phase_history():
         style = "bold red" if change.irregular else ""
-        console.print(f"  {change.describe()}", style=style, markup=False)
+        console.print(clean(f"  {change.describe()}"), style=style, markup=False)
     colours = {"fulfilled": "green", "overdue": "red", "breached": "red", "partial": "yellow", "pending": "dim"}
     table = Table("obligation", "party", "status", "due", "disputed")
     for state in ceasefire.obligations():
         label = str(state.status_on(ceasefire.date))
         table.add_row(
-            escape(state.obligation.id),
-            escape(state.obligation.party or "-"),
+            escape(clean(state.obligation.id)),
+            escape(clean(state.obligation.party or "-")),
             f"[{colours.get(label, 'white')}]{label}[/]",
             str(state.due or ""),
             "DISPUTED" if state.disputed else "",
@@ -204,11 +224,11 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
         from rich.text import Text
 
         console = _console()
-        console.print(Text(found.headline(), style="bold red" if found else "bold green"))
-        console.print(Text(f"view: {found.view}", style="dim"))
+        console.print(Text(clean(found.headline()), style="bold red" if found else "bold green"))
+        console.print(Text(clean(f"view: {found.view}"), style="dim"))
         for line in str(found).splitlines()[1:]:
             style = "red" if line.lstrip().startswith("x ") else "yellow" if line.lstrip().startswith("? ") else ""
-            console.print(Text(line, style=style))
+            console.print(Text(clean(line), style=style))
         return
     _echo(str(found))
 
@@ -435,8 +455,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = options.pop("debug")
     run = options.pop("run")
     del options["command"]
+    _degrade_encoding()
     try:
         run(**options)
+        sys.stdout.flush()  # here, so that a closed pipe is met inside this try
+    except BrokenPipeError:
+        return _closed_pipe()
     except _Exit as exc:
         return exc.code
     except MissingDependency as exc:
@@ -453,6 +477,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return _report(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", EXIT_INTERNAL)
     return 0
+
+
+def _degrade_encoding() -> None:
+    """Print what the terminal's encoding cannot show as escapes (``\\u2013``), not fail on it
+    (``PYTHONIOENCODING=ascii``, an old Windows console)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+            if encoding != "utf8":
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``truce history x | head -1``): stop quietly, as Unix tools do.
+
+    stdout is pointed at /dev/null so that Python's own flush at exit does not complain.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _report(message: str, code: int) -> int:

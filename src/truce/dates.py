@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["DateLike", "days", "optional_date", "to_date"]
+from truce.errors import DateError
+
+__all__ = ["EARLIEST", "LATEST", "MAX_OFFSET_DAYS", "DateLike", "days", "optional_date", "to_date"]
 
 DateLike = dt.date | str
 
 
+#: The dates truce accepts anywhere (definitions, events, as-of dates). Far enough apart for
+#: any agreement, and far enough from ``date.min``/``date.max`` that no deadline offset
+#: (at most :data:`MAX_OFFSET_DAYS`) can step outside what ``datetime`` represents.
+EARLIEST = dt.date(1000, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+#: The longest offset a deadline or a guard may add to a date (``days:``, ``elapsed()``).
+MAX_OFFSET_DAYS = 100_000
+
+
 def to_date(value: object, *, field: str = "date") -> dt.date:
-    """Return ``value`` as a ``datetime.date``; raise ``ValueError`` naming ``field`` if it is not one.
+    """Return ``value`` as a ``datetime.date``; raise :class:`~truce.DateError` (a ``ValueError``)
+    naming ``field`` if it is not one, or lies outside :data:`EARLIEST` to :data:`LATEST`.
 
     A ``datetime`` is cut to its date: truce reasons in days (hour-level timing is
     kept as text on the event where it matters).
@@ -23,18 +35,20 @@ def to_date(value: object, *, field: str = "date") -> dt.date:
     datetime.date(2025, 10, 13)
     """
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
         text = value.strip()
         try:
-            if len(text) > 10:
-                return dt.datetime.fromisoformat(text).date()
-            return dt.date.fromisoformat(text)
+            day = dt.datetime.fromisoformat(text).date() if len(text) > 10 else dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
-    raise ValueError(f"{field}: expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
+            raise DateError(f"{field}: {value[:40]!r} is not an ISO date (YYYY-MM-DD)") from None
+    else:
+        raise DateError(f"{field}: expected a date (YYYY-MM-DD), got {type(value).__name__} {str(value)[:40]!r}")
+    if not EARLIEST <= day <= LATEST:
+        raise DateError(f"{field}: {day.isoformat()} is outside the dates truce takes ({EARLIEST} to {LATEST})")
+    return day
 
 
 def optional_date(value: object) -> dt.date | None:

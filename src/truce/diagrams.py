@@ -115,7 +115,9 @@ class Diagram:
             return self.mermaid()
         if fmt in ("svg", "png"):
             return self.render(fmt)
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        from truce.errors import ArgumentError
+
+        raise ArgumentError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
     def _repr_svg_(self) -> str | None:
         if shutil.which("dot") is None:

@@ -10,6 +10,8 @@ Definition-time problems (a bad agreement file) are kept apart from run-time one
     ├── DateError              a date outside the agreement's life (also ValueError)
     ├── UnknownName            a name that is not defined (also KeyError)
     ├── MissingDependency      an optional extra that is not installed (also ImportError)
+    ├── ArgumentError          an argument of the wrong type (also TypeError)
+    ├── LogWriteError          the disk refused an event log write; nothing was left written (also OSError)
     └── TransitionError        a trigger that cannot fire now
         ├── IllegalTransition  no such trigger from the current phase
         └── TransitionBlocked  the trigger exists but its guard does not hold
@@ -21,18 +23,21 @@ what a person reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from truce.blockers import Blockers
 
 __all__ = [
+    "ArgumentError",
     "DateError",
     "DefinitionError",
     "EventError",
     "IllegalTransition",
     "LoadError",
+    "LogWriteError",
     "MissingDependency",
     "Problem",
     "TornLogWarning",
@@ -41,6 +46,10 @@ __all__ = [
     "TruceError",
     "UnknownName",
 ]
+
+
+#: A problem's message is cut here in what people read (a refused value can be 100,000 characters).
+_LONGEST = 500
 
 
 class TruceError(Exception):
@@ -78,7 +87,10 @@ class Problem:
         if self.field:
             where.append(self.field)
         prefix = ": ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = self.message
+        if len(message) > _LONGEST:
+            message = f"{message[:_LONGEST]}... ({len(message):,} characters)"
+        return f"{prefix}: {message}" if prefix else message
 
     def __repr__(self) -> str:
         return f"Problem({str(self)!r})"
@@ -94,6 +106,8 @@ class _ProblemsError(TruceError, ValueError):
     """An input error that lists every problem found, not only the first."""
 
     what = "invalid input"
+    #: Problems listed in the message; the rest are counted ("and 19,950 more") but kept in ``.problems``.
+    shown = 20
 
     def __init__(self, problems: Iterable[Problem | str], *, path: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(
@@ -109,7 +123,9 @@ class _ProblemsError(TruceError, ValueError):
         if len(self.problems) == 1:
             return str(self.problems[0])
         lines = [f"{len(self.problems)} problems ({self.what}):"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  - {p}" for p in self.problems[: self.shown]]
+        if len(self.problems) > self.shown:
+            lines.append(f"  - and {len(self.problems) - self.shown:,} more")
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -171,21 +187,66 @@ class MissingDependency(TruceError, ImportError):
         return (_rebuild, (type(self), (self.module, self.extra), {"install": self.install}))
 
 
-class TornLogWarning(UserWarning):
-    """An event log's last line is incomplete (a write cut short); the events before it are kept.
+class ArgumentError(TruceError, TypeError, ValueError):
+    """A bad argument to a public function: the wrong type (a list where a mapping goes) or a
+    value outside the choices (``format="gif"``). Also a ``TypeError`` and a ``ValueError``."""
 
-    Appending through :class:`truce.EventLog` moves the torn bytes aside to ``LOG.torn``
-    before writing, so the log is whole again.
+
+_Class = TypeVar("_Class", bound=type)
+
+
+def refusing_with(error: type[_ProblemsError]) -> Callable[[_Class], _Class]:
+    """Class decorator: a constructor that refuses its arguments raises ``error`` (a TruceError and a
+    ``ValueError``) for a bad value and :class:`ArgumentError` for a bad type or a missing argument,
+    instead of attrs' bare ``ValueError``/``TypeError``. The message is kept as it was."""
+
+    def decorate(cls: _Class) -> _Class:
+        init: Callable[..., None] = cls.__init__  # type: ignore[misc]
+
+        @functools.wraps(init)
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            try:
+                init(self, *args, **kwargs)
+            except TruceError:
+                raise
+            except ValueError as exc:
+                raise error([str(exc)]) from None
+            except TypeError as exc:
+                raise ArgumentError(str(exc)) from None
+
+        cls.__init__ = __init__  # type: ignore[misc]
+        return cls
+
+    return decorate
+
+
+class LogWriteError(TruceError, OSError):
+    """The disk refused an event log write (full, read-only, not a regular file).
+
+    The log is left as it was before the call: whatever part of the batch reached the file
+    was cut off again, or will be on the next append if even that failed (see
+    :class:`truce.EventLog`). Nothing was acknowledged.
     """
 
-    def __init__(self, path: str, line: int, text: str) -> None:
+
+class TornLogWarning(UserWarning):
+    """An event log ends in something never acknowledged: an incomplete last line (a write cut
+    short), or a batch whose writer was killed before it returned (``what`` says which). The
+    events before it are kept.
+
+    Appending through :class:`truce.EventLog` moves torn bytes aside to ``LOG.torn`` and cuts
+    an unfinished batch off before writing, so the log is whole again.
+    """
+
+    def __init__(self, path: str, line: int, text: str, *, what: str = "torn last line (an incomplete write?)") -> None:
         self.path = path
         self.line = line
         self.text = text
-        super().__init__(f"{path}:{line}: torn last line (an incomplete write?) ignored: {text[:60]!r}")
+        self.what = what
+        super().__init__(f"{path}:{line}: {what} ignored: {text[:60]!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.path, self.line, self.text))
+        return (_rebuild, (type(self), (self.path, self.line, self.text), {"what": self.what}))
 
 
 class TransitionError(TruceError):

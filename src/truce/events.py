@@ -19,6 +19,8 @@ import attrs
 
 from truce._names import is_id
 from truce.dates import to_date
+from truce.errors import EventError
+from truce.limits import MAX_NUMBER
 from truce.sources import Source
 
 __all__ = ["Event", "EventKind", "External", "Precision"]
@@ -132,6 +134,29 @@ def _date(value: object, field: str = "date") -> dt.date:
 _DAYS: dict[dt.date, dt.date] = {}
 
 
+def _invalid(message: str) -> EventError:
+    """The error for an event that cannot be: a TruceError, and still a ValueError."""
+    return EventError([message])
+
+
+def _kind(value: object) -> EventKind:
+    if type(value) is EventKind:
+        return value
+    try:
+        return EventKind(value)  # type: ignore[arg-type]  # anything: a bad one is refused here
+    except ValueError:
+        raise _invalid(f"kind: {str(value)[:40]!r} is not one of {', '.join(EventKind)}") from None
+
+
+def _precision(value: object) -> Precision:
+    if type(value) is Precision:
+        return value
+    try:
+        return Precision(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise _invalid(f"precision: {str(value)[:40]!r} is not one of {', '.join(Precision)}") from None
+
+
 def _name(value: object) -> Any:
     """Intern ids: a long log repeats the same few names a million times."""
     return sys.intern(value) if type(value) is str else value
@@ -181,7 +206,7 @@ class Event:
     """
 
     date: dt.date = attrs.field(converter=_date)
-    kind: EventKind = attrs.field(converter=EventKind)
+    kind: EventKind = attrs.field(converter=_kind)
     obligation: str | None = attrs.field(default=None, converter=_name)
     fact: str | None = attrs.field(default=None, converter=_name)
     value: Value | None = None
@@ -194,7 +219,7 @@ class Event:
     text: str | None = None
     source: Source | None = None
     time: str | None = None
-    precision: Precision = attrs.field(default=Precision.DAY, converter=Precision)
+    precision: Precision = attrs.field(default=Precision.DAY, converter=_precision)
     external: External | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -208,12 +233,12 @@ class Event:
             if self.obligation is not None and self.asserts is None:
                 missing.append("asserts")
         if missing:
-            raise ValueError(f"a {kind} event needs {', '.join(missing)}")
+            raise _invalid(f"a {kind} event needs {', '.join(missing)}")
         allowed = _ALLOWS[kind]
         extra = [name for name in _PAYLOAD if name not in allowed and getattr(self, name) is not None]
         if extra:
             why = "".join(_WHY.get(name, "") for name in extra[:1])
-            raise ValueError(f"a {kind} event does not take {', '.join(extra)}{why}")
+            raise _invalid(f"a {kind} event does not take {', '.join(extra)}{why}")
         for name, value in (
             ("obligation", self.obligation),
             ("fact", self.fact),
@@ -222,17 +247,19 @@ class Event:
             ("party", self.party),
         ):
             if value is not None and not is_id(value):
-                raise ValueError(f"{name}: {value!r} is not a valid id")
+                raise _invalid(f"{name}: {value!r} is not a valid id")
         if self.asserts is not None and self.asserts not in CLAIMABLE:
-            raise ValueError(f"asserts: {self.asserts!r} is not one of {', '.join(sorted(CLAIMABLE))}")
+            raise _invalid(f"asserts: {self.asserts!r} is not one of {', '.join(sorted(CLAIMABLE))}")
         if self.kind is EventKind.PROGRESS and (
             isinstance(self.value, bool) or not isinstance(self.value, int | float) or self.value < 0
         ):
-            raise ValueError(f"value: progress is a cumulative count >= 0, got {self.value!r}")
+            raise _invalid(f"value: progress is a cumulative count >= 0, got {self.value!r}")
         if self.value is not None and not isinstance(self.value, bool | int | float | str):
-            raise ValueError(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
+            raise _invalid(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
         if isinstance(self.value, float) and not math.isfinite(self.value):
-            raise ValueError(f"value: {self.value} is not a finite number")
+            raise _invalid(f"value: {self.value} is not a finite number")
+        if isinstance(self.value, int | float) and not isinstance(self.value, bool) and abs(self.value) > MAX_NUMBER:
+            raise _invalid("value: a number is limited to 15 digits (at most 10**15)")
         expected: tuple[tuple[str, object, type], ...] = (
             ("reported_by", self.reported_by, str),
             ("text", self.text, str),
@@ -242,9 +269,9 @@ class Event:
         )
         for name, given, wanted in expected:
             if given is not None and not isinstance(given, wanted):
-                raise ValueError(f"{name}: expected {wanted.__name__}, got {type(given).__name__}")
+                raise _invalid(f"{name}: expected {wanted.__name__}, got {type(given).__name__}")
         if self.time is not None and not _TIME.match(self.time):
-            raise ValueError(f"time: {self.time!r} is not HH:MM with an optional zone")
+            raise _invalid(f"time: {self.time!r} is not HH:MM with an optional zone")
 
     @property
     def external_id(self) -> str | None:

@@ -54,7 +54,9 @@ def to_frame(ceasefire: Ceasefire, what: str = "events", *, freq: str = "YE") ->
     implementation (each obligation's Peace Accords Matrix score per period; ``freq`` is
     ``"YE"`` for years, PAM's own period, or ``"ME"`` for months; see :mod:`truce.implementation`)."""
     if what not in KINDS:
-        raise ValueError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
+        from truce.errors import ArgumentError
+
+        raise ArgumentError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
     pandas = _pandas()
     if what == "implementation":
         from truce.implementation import scores

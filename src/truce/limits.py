@@ -11,14 +11,33 @@ and small enough that no file can make truce hang or exhaust memory. Pass your o
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
-__all__ = ["DEFAULT_LIMITS", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "MAX_NUMBER", "Limits", "check_number"]
+
+#: The largest number (in size) truce takes in a definition or an event: fifteen digits,
+#: exact as a float, so comparing, summing and printing numbers can never overflow.
+MAX_NUMBER = 10**15
+
+
+def check_number(value: object, field: str) -> None:
+    """Raise ``ValueError`` naming ``field`` if ``value`` is a number that is not finite or is
+    larger than :data:`MAX_NUMBER` (``10**400`` would not even convert to a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{field}: {value} is not a finite number")
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(f"{field}: a number is limited to 15 digits (at most 10**15)")
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    from truce.errors import ArgumentError
+
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 1, got {value!r}")
+        raise ArgumentError(f"{attribute.name} must be a whole number of at least 1, got {value!r}")
 
 
 @attrs.frozen
@@ -26,25 +45,28 @@ class Limits:
     """How much truce reads before refusing, field by field.
 
     * ``max_bytes``: size of an agreement definition file (5 MiB);
-    * ``max_log_bytes``: size of an event log file (512 MiB);
+    * ``max_log_bytes``: size of an event log file (256 MiB);
     * ``max_depth``: nesting of YAML mappings and lists (50);
     * ``max_aliases``: YAML aliases (``*name``) in one file (100);
     * ``max_nodes``: YAML nodes once aliases are expanded (200,000: no "billion laughs");
     * ``max_scalar``: characters in any one YAML or JSON string (100,000);
     * ``max_guard_length`` and ``max_guard_depth``: a guard expression (4,000 characters,
       32 levels);
-    * ``max_events``: events in one log (2,000,000).
+    * ``max_events``: events in one log (1,000,000);
+    * ``max_routes``: transition routes, one per phase a transition leaves from, once
+      ``from: '*'`` is expanded (20,000: each costs the machine a state edge).
     """
 
     max_bytes: int = attrs.field(default=5 * 1024 * 1024, validator=_positive)
-    max_log_bytes: int = attrs.field(default=512 * 1024 * 1024, validator=_positive)
+    max_log_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
     max_depth: int = attrs.field(default=50, validator=_positive)
     max_aliases: int = attrs.field(default=100, validator=_positive)
     max_nodes: int = attrs.field(default=200_000, validator=_positive)
     max_scalar: int = attrs.field(default=100_000, validator=_positive)
     max_guard_length: int = attrs.field(default=4000, validator=_positive)
     max_guard_depth: int = attrs.field(default=32, validator=_positive)
-    max_events: int = attrs.field(default=2_000_000, validator=_positive)
+    max_events: int = attrs.field(default=1_000_000, validator=_positive)
+    max_routes: int = attrs.field(default=20_000, validator=_positive)
 
 
 DEFAULT_LIMITS = Limits()

@@ -13,20 +13,20 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from truce import _bundled as bundled
-from truce._yaml import decode, read_yaml
+from truce._yaml import read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
-from truce.dates import to_date
-from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
+from truce.dates import EARLIEST, LATEST, to_date
+from truce.errors import DefinitionError, EventError, LoadError, Problem, TornLogWarning
 from truce.events import Event, External
 from truce.guards import Const, Guard, parse_guard
 from truce.identifiers import IDENTIFIER_FIELDS, Identifiers
-from truce.limits import DEFAULT_LIMITS, Limits
+from truce.limits import DEFAULT_LIMITS, Limits, check_number
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
 from truce.sources import Source, SourceKind
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "agreements",
+    "check_arguments",
     "dump_agreement",
     "event_to_data",
     "load_agreement",
@@ -44,7 +45,28 @@ __all__ = [
     "read_bundled",
 ]
 
+#: Suffixes of the event logs read (and written, by :class:`~truce.EventLog`) as JSON Lines.
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+
+
+def check_arguments(**given: object) -> None:
+    """Refuse arguments of the wrong type with :class:`~truce.ArgumentError` (a ``TypeError``),
+    before they fail somewhere deeper as an ``AttributeError``."""
+    from truce.errors import ArgumentError
+
+    for name, value in given.items():
+        if value is None and name in ("agreement", "events", "as_of"):
+            continue
+        if name in ("path", "events") and not isinstance(value, str | os.PathLike):
+            raise ArgumentError(f"{name}: expected a file path, got {type(value).__name__}")
+        if name == "agreement" and not isinstance(value, Agreement):
+            raise ArgumentError(f"agreement: expected an Agreement, got {type(value).__name__}")
+        if name == "limits" and not isinstance(value, Limits):
+            raise ArgumentError(f"limits: expected truce.Limits, got {type(value).__name__}")
+        if name == "text" and value is not None and not isinstance(value, str | bytes):
+            raise ArgumentError(f"text: expected str or bytes, got {type(value).__name__}")
 
 
 class _Problems:
@@ -102,8 +124,11 @@ def _date(
         return None
     try:
         return to_date(value, field=f"{field}.{key}")
-    except ValueError:
-        problems.add(f"{value!r} is not a date (YYYY-MM-DD)", f"{field}.{key}", data)
+    except ValueError as exc:
+        message = str(exc).removeprefix(f"{field}.{key}: ")
+        if "outside the dates" not in message:
+            message = f"{str(value)[:40]!r} is not a date (YYYY-MM-DD)"
+        problems.add(message, f"{field}.{key}", data)
         return None
 
 
@@ -111,8 +136,10 @@ def _build(factory: Callable[..., Any], field: str, problems: _Problems, where: 
     """Call an attrs constructor, turning its validation errors into problems."""
     try:
         return factory(**kwargs)
-    except TruceError:
-        raise
+    except (DefinitionError, EventError) as exc:  # the constructor refused: a problem with this entry
+        for problem in exc.problems:
+            problems.add(problem.message, field, where)
+        return None
     except (ValueError, TypeError) as exc:
         problems.add(str(exc), field, where)
         return None
@@ -205,6 +232,7 @@ _TOP = (
 
 def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAULT_LIMITS) -> Agreement:
     """Build an :class:`~truce.Agreement` from parsed YAML/JSON data, reporting every problem."""
+    check_arguments(path=path, limits=limits)
     problems = _Problems(path)
     top = _mapping(data, "agreement", problems)
     problems.check()
@@ -274,6 +302,8 @@ def _name_list(value: object, field: str, problems: _Problems) -> list[str]:
         else:
             problems.add(f"expected an agreement id, got {_kind(item)}", field, value)
     return names
+
+
 def _read_identifiers(value: object, problems: _Problems, where: object) -> Identifiers | None:
     """The ``identifiers`` block: dataset ids, each optional (see :class:`~truce.Identifiers`)."""
     if value is None:
@@ -473,6 +503,7 @@ def _read_transitions(
         problems.add(f"expected a list, got {_kind(value)}", "transitions")
         return []
     transitions = []
+    routes = 0
     for n, entry in enumerate(value):
         field = f"transitions[{n}]"
         data = _mapping(entry, field, problems, value)
@@ -487,6 +518,14 @@ def _read_transitions(
             from_phases = [p.id for p in phases if p.id not in terminal and p.id != to_phase]
         else:
             from_phases = _id_list(origin, f"{field}.from", problems)
+        routes += len(from_phases)
+        if routes > limits.max_routes:
+            problems.add(
+                f"more than {limits.max_routes} transition routes (phases left from, with '*' expanded); "
+                "the limit is max_routes",
+                "transitions",
+            )
+            break
         guard: Guard = Const(True)
         raw_guard = data.get("guard")
         if raw_guard is not None:
@@ -501,6 +540,8 @@ def _read_transitions(
             except DefinitionError as exc:
                 for p in exc.problems:
                     problems.add(p.message, p.field or field, data)
+            for message in _guard_problems(guard):
+                problems.add(message, f"{field}.guard", data)
         source = _read_source(data["source"], f"{field}.source", registry, problems, data) if "source" in data else None
         transition = _build(
             Transition, field, problems, data, trigger=trigger, from_phases=from_phases, to_phase=to_phase,
@@ -509,6 +550,28 @@ def _read_transitions(
         if transition is not None:
             transitions.append(transition)
     return transitions
+
+
+def _guard_problems(guard: Guard) -> list[str]:
+    """Numbers and dates in a parsed guard that truce could not compute with or write back
+    (``1e309`` parses as infinity; ``after('9999-12-31')`` leaves no room for a deadline)."""
+    from truce.guards import After, FactCompare
+
+    found = []
+    stack: list[object] = [guard]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FactCompare):
+            try:
+                check_number(node.value, f"fact({node.fact})")
+            except ValueError as exc:
+                found.append(str(exc))
+        elif isinstance(node, After) and not EARLIEST <= node.date <= LATEST:
+            found.append(f"after(): {node.date} is outside the dates truce takes ({EARLIEST} to {LATEST})")
+        stack.extend(getattr(node, "children", ()))
+        if hasattr(node, "child"):
+            stack.append(node.child)
+    return found
 
 
 # --- writing agreements ---------------------------------------------------------------
@@ -610,7 +673,17 @@ def dump_agreement(agreement: Agreement) -> str:
     """The agreement as YAML text that :func:`load_agreement` reads back into an equal agreement."""
     import yaml
 
-    return yaml.safe_dump(agreement_to_data(agreement), sort_keys=False, allow_unicode=True, width=100)
+    check_arguments(agreement=agreement)
+
+    class Dumper(yaml.SafeDumper):
+        """Quotes a text holding a line break YAML would fold away when read back (NEL, LS, PS)."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(agreement_to_data(agreement), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 # --- events ---------------------------------------------------------------------------
@@ -657,6 +730,11 @@ def read_event(
         if isinstance(value, str) and len(value) > limits.max_scalar:
             problems.add(f"{len(value)} characters; the limit is {limits.max_scalar}", f"{field}.{key}", mapping)
             return None
+    try:
+        check_number(kwargs.get("value"), "value")
+    except ValueError as exc:
+        problems.add(str(exc).removeprefix("value: "), f"{field}.value", mapping)
+        return None
     attributes = kwargs.get("attributes")
     if isinstance(attributes, Mapping):
         for name, item in attributes.items():
@@ -686,70 +764,184 @@ def event_to_data(event: Event) -> dict[str, Any]:
     """An event as plain JSON-ready data that :func:`read_event` reads back into an equal event."""
     out: dict[str, Any] = {}
     for field in attrs.fields(Event):
-        value = getattr(event, field.name)
-        if value is None or (field.name == "precision" and value == "day"):
+        name = field.name
+        value = getattr(event, name)
+        if value is None or (name == "precision" and value == "day"):
             continue
-        if field.name == "external":
+        if name == "external":
             if value.id is not None:
                 out["external_id"] = value.id
             if value.attributes:
                 out["attributes"] = dict(value.attributes)
-        elif field.name == "source":
+        elif name == "source":
             out["source"] = value.to_dict()
         elif isinstance(value, dt.date):
-            out[field.name] = value.isoformat()
+            out[name] = value.isoformat()
         elif isinstance(value, enum.Enum):
-            out[field.name] = value.value
+            out[name] = value.value
         else:
-            out[field.name] = value
+            out[name] = value
     return out
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json ``object_pairs_hook``: refuse duplicate keys, as the YAML reader does."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return data
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+#: One line with its line end (``\\n``, ``\\r\\n`` or ``\\r``), or the last line without one.
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|[\r\n])|[^\r\n]+")
+
+
+def _lone_surrogate(value: object) -> bool:
+    """True if ``value`` holds text that cannot be written back as UTF-8 (a ``\\ud800`` escape)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    return False
+
+
+def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int | None, Any]]:
+    """``(line, raw event)`` pairs from JSON Lines, checked line by line as they are read.
+
+    Lines end with ``\\n``, ``\\r\\n`` or a lone ``\\r`` (JSON text can hold none of them raw).
+    The event count is checked before any line is parsed. A last line that is incomplete
+    (a write cut short by a crash, never acknowledged) is reported with a
+    :class:`~truce.TornLogWarning` and dropped, keeping every complete event before it.
+    """
+    data = data.removeprefix(_BOM)
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if ends >= limits.max_events:  # at most ends + 1 lines: count the events exactly only if it matters
+        count = sum(1 for match in _LINE.finditer(data) if not match[0].isspace())
+        if count > limits.max_events:
+            raise LoadError([Problem(f"{count} events; the limit is {limits.max_events}", path=path)])
+    longest = limits.max_scalar * 2
+    decoder = _DECODER
+    for number, match in enumerate(_LINE.finditer(data), start=1):  # one line at a time: no copy of the file
+        line = match[0]
+        if line.isspace():
+            continue
+        body = line.rstrip(b"\r\n")
+        torn = len(body) == len(line)  # only the last line can lack its line end
+        if len(body) > longest * 4:
+            raise LoadError([Problem(f"a line of {len(body)} bytes is too long", path=path, line=number)])
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if torn:
+                warnings.warn(TornLogWarning(path, number, repr(body[:60])), stacklevel=5)
+                return
+            raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path, line=number)]) from None
+        if len(text) > longest:
+            raise LoadError([Problem(f"a line of {len(text)} characters is too long", path=path, line=number)])
+        try:
+            record = decoder.decode(text)
+        except _DuplicateKey as exc:
+            raise LoadError([Problem(f"duplicate key {exc.key!r}", path=path, line=number)]) from None
+        except (ValueError, RecursionError) as exc:
+            if torn:
+                warnings.warn(TornLogWarning(path, number, text), stacklevel=5)
+                return
+            raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
+        if ("\\ud" in text or "\\uD" in text) and _lone_surrogate(record):
+            raise LoadError([Problem("text with a lone surrogate (\\ud800-\\udfff)", path=path, line=number)])
+        yield number, record
+
+
+def encode_event(
+    event: Event,
+    agreement: Agreement | None,
+    *,
+    field: str = "event",
+    limits: Limits = DEFAULT_LIMITS,
+    registry: Mapping[str, Source] | None = None,
+) -> tuple[bytes | None, list[Problem]]:
+    """``event`` as one JSON Lines line, and the problems loading that line back would report.
+
+    The line is read back through :func:`read_event`, with the agreement's sources and
+    ``limits``, so what :class:`~truce.EventLog` writes is exactly what loads.
+    """
+    problems = _Problems("", LoadError)
+    try:
+        data = event_to_data(event)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        line = (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return None, [Problem("text with a lone surrogate cannot be written as UTF-8", field=field)]
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        return None, [Problem(f"cannot be written as JSON: {exc}", field=field)]
+    if len(text) > limits.max_scalar * 2:
+        return None, [Problem(f"its line of {len(text)} characters is too long to load back", field=field)]
+    if registry is None:
+        registry = {s.key: s for s in agreement.sources if s.key} if agreement else {}
+    try:
+        back = read_event(json.loads(text), registry=registry, field=field, problems=problems, limits=limits)
+    except (ValueError, RecursionError) as exc:
+        return None, [Problem(f"does not read back: {exc}", field=field)]
+    if problems.items:
+        return None, [Problem(p.message, field=p.field) for p in problems.items]
+    if back is None or (back != event and event_to_data(back) != data):  # (a source's key is not written)
+        return None, [Problem("does not read back equal", field=field)]
+    return line, []
 
 
 def _event_records(
     text: str | bytes, path: str, limits: Limits = DEFAULT_LIMITS, *, trusted: bool = False
-) -> tuple[list[tuple[int | None, Any]], object]:
-    """``(line, raw event)`` pairs and the sources block, from YAML or JSON Lines.
-
-    A JSON Lines log whose last line is incomplete (a write cut short by a crash) keeps
-    every complete event before it; the torn line is reported with a
-    :class:`~truce.TornLogWarning`, never silently dropped.
-    """
-    if path.endswith((".jsonl", ".ndjson")):
-        text = decode(text, path=path, max_bytes=limits.max_log_bytes)
-        records: list[tuple[int | None, Any]] = []
-        lines = text.split("\n")
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            if len(line) > limits.max_scalar * 2:
-                raise LoadError([Problem(f"a line of {len(line)} characters is too long", path=path, line=number)])
+) -> tuple[Iterable[tuple[int | None, Any]], object, object]:
+    """``(line, raw event)`` pairs, the sources block and the ``agreement:`` key, from YAML or JSON Lines."""
+    if path.endswith(JSONL_SUFFIXES):
+        if len(text) > limits.max_log_bytes:
+            raise LoadError([Problem(f"file is {len(text)} bytes; the limit is {limits.max_log_bytes}", path=path)])
+        if isinstance(text, str):
             try:
-                records.append((number, json.loads(line)))
-            except (ValueError, RecursionError) as exc:
-                if number == len(lines) and not text.endswith("\n"):
-                    warnings.warn(TornLogWarning(path, number, line), stacklevel=4)
-                    break
-                raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
-        return records, None
+                text = text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise LoadError([Problem("text with a lone surrogate (\\ud800-\\udfff)", path=path)]) from None
+        return _jsonl_records(text, path, limits), None, None
     data = read_yaml(text, path=path, limits=limits, max_bytes=limits.max_log_bytes, trusted=trusted)
     return _log_records(data, path)
 
 
-def _log_records(data: Any, path: str) -> tuple[list[tuple[int | None, Any]], object]:
-    """``(line, raw event)`` pairs and the sources block, from a parsed YAML log."""
+def _log_records(data: Any, path: str) -> tuple[list[tuple[int | None, Any]], object, object]:
+    """``(line, raw event)`` pairs, the sources block and the ``agreement:`` key, from a parsed YAML log."""
     if data is None:
-        return [], None
+        return [], None, None
+    agreement_id = None
     if isinstance(data, Mapping):
         problems = _Problems(path, LoadError)
         _keys(data, ("agreement", "sources", "events"), "log", problems)
         problems.check()
         sources = data.get("sources")
+        agreement_id = data.get("agreement")
         data = data.get("events") or []
     else:
         sources = None
     if not isinstance(data, list):
         raise LoadError([Problem(f"expected a list of events, got {_kind(data)}", path=path)])
-    return [(getattr(item, "line", None), item) for item in data], sources
+    return [(getattr(item, "line", None), item) for item in data], sources, agreement_id
 
 
 def load_events(
@@ -763,35 +955,84 @@ def load_events(
     """Read an event log (YAML list, YAML mapping with ``sources``/``events``, or JSON Lines).
 
     Source references (``key`` or ``key#locator``) resolve against the log's own
-    ``sources`` and then the agreement's. Every problem is reported with its line.
+    ``sources`` and then the agreement's. Every problem is reported with its line. A JSON
+    Lines log that :class:`~truce.EventLog` was writing a batch to when its writer was
+    killed is read up to where the batch began (the batch was never acknowledged).
     """
+    check_arguments(path=path, agreement=agreement, limits=limits, text=text)
     name = str(path)
     if text is None:
-        text = _read_file(path, limits.max_log_bytes)
-    records, sources_block = _event_records(text, name, limits, trusted=_trusted)
+        text = _read_file(path, limits.max_log_bytes, log=name.endswith(JSONL_SUFFIXES))
+    records, sources_block, agreement_id = _event_records(text, name, limits, trusted=_trusted)
+    if agreement is not None and agreement_id is not None and str(agreement_id) != agreement.id:
+        raise LoadError(
+            [Problem(f"this log is for agreement {str(agreement_id)[:100]!r}, not {agreement.id!r}",
+                     path=name, field="agreement")]
+        )  # fmt: skip
     return _read_events(records, sources_block, name, agreement, limits)
 
 
+def _before_unfinished_batch(data: bytes, path: str | os.PathLike[str], name: str) -> bytes:
+    from pathlib import Path
+
+    from truce.eventlog import pending_size
+
+    cut = pending_size(Path(path))
+    if cut is None or cut >= len(data):
+        return data
+    line = data.count(b"\n", 0, cut) + 1
+    warnings.warn(
+        TornLogWarning(name, line, data[cut : cut + 60].decode("utf-8", "replace"),
+                       what=f"an unfinished batch ({len(data) - cut} bytes; its writer stopped before it returned)"),
+        stacklevel=4,
+    )  # fmt: skip
+    return data[:cut]
+
+
+def check_event_dates(event: Event, agreement: Agreement | None, where: str, previous: dt.date | None) -> list[Problem]:
+    """The date problems loading ``event`` would report: outside the agreement's life, before ``previous``."""
+    problems = []
+    day = event.date
+    if not EARLIEST <= day <= LATEST:
+        problems.append(
+            Problem(f"{day} is outside the dates truce takes ({EARLIEST} to {LATEST})", field=f"{where}.date")
+        )
+    if agreement is not None:
+        start = agreement.agreed or agreement.in_force
+        if day < start:
+            problems.append(Problem(f"dated before the agreement ({start})", field=f"{where}.date"))
+        if agreement.ended is not None and day > agreement.ended:
+            problems.append(Problem(f"dated after the agreement ended ({agreement.ended})", field=f"{where}.date"))
+    if previous is not None and day < previous:
+        problems.append(Problem(f"out of order: earlier than the event before it ({previous})", field=f"{where}.date"))
+    return problems
+
+
 def _read_events(
-    records: list[tuple[int | None, Any]],
+    records: Iterable[tuple[int | None, Any]],
     sources_block: object,
     name: str,
     agreement: Agreement | None,
     limits: Limits,
 ) -> list[Event]:
-    if len(records) > limits.max_events:
+    if isinstance(records, list) and len(records) > limits.max_events:
         raise LoadError([Problem(f"{len(records)} events; the limit is {limits.max_events}", path=name)])
     problems = _Problems(name, LoadError)
     base = {s.key: s for s in agreement.sources if s.key} if agreement else {}
     registry = _read_registry(sources_block, "sources", problems, base)
+    ended = agreement.ended if agreement else None
     events = []
     for n, (line, raw) in enumerate(records):
         before = len(problems.items)
         event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems, limits=limits)
+        if event is not None and ended is not None and event.date > ended:
+            problems.add(f"dated after the agreement ended ({ended})", f"events[{n}].date")
         for p in problems.items[before:]:
             p.line = p.line or line
         if event is not None:
             events.append(event)
+        if len(problems.items) > 1000:
+            break
     problems.check()
     return events
 
@@ -799,27 +1040,75 @@ def _read_events(
 # --- files and bundled names ----------------------------------------------------------
 
 
-def _read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
-    from pathlib import Path
+def _read_file(path: str | os.PathLike[str], max_bytes: int, *, log: bool = False) -> bytes:
+    """The file's bytes: a regular file only (not a FIFO, a device or a directory), and never
+    more than ``max_bytes`` read, whatever ``stat`` says (``/proc`` files report size 0).
 
-    path = Path(path)
+    ``log``: a JSON Lines event log, read under a shared ``flock`` so that no batch that
+    :class:`~truce.EventLog` is writing at that moment is seen in part, and cut where a batch
+    whose writer was killed began (its sidecar, read under the same lock).
+    """
+    import stat
+
+    name = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=str(path))])
-        return path.read_bytes()
+        fd = os.open(path, flags)  # non-blocking: opening a FIFO must not wait for a writer
     except FileNotFoundError:
-        raise LoadError([Problem("no such file", path=str(path))]) from None
+        raise LoadError([Problem("no such file", path=name)]) from None
     except IsADirectoryError:
-        raise LoadError([Problem("is a directory, not a file", path=str(path))]) from None
+        raise LoadError([Problem("is a directory, not a file", path=name)]) from None
     except OSError as exc:
-        raise LoadError([Problem(f"cannot read: {exc.strerror}", path=str(path))]) from None
+        raise LoadError([Problem(f"cannot read: {exc.strerror}", path=name)]) from None
+    except (TypeError, ValueError) as exc:
+        raise LoadError([Problem(f"not a file path: {exc}", path=name[:200])]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise LoadError([Problem("is a directory, not a file", path=name)])
+        if not stat.S_ISREG(mode):
+            raise LoadError([Problem("not a regular file (a device, a pipe or a socket)", path=name)])
+        if log:
+            _lock_shared(fd)
+        size = os.fstat(fd).st_size
+        if size > max_bytes:
+            raise LoadError([Problem(f"file is {size} bytes; the limit is {max_bytes}", path=name)])
+        chunks = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise LoadError([Problem(f"file is more than {max_bytes} bytes; the limit is {max_bytes}", path=name)])
+        data = b"".join(chunks)
+        return _before_unfinished_batch(data, path, name) if log else data
+    except OSError as exc:
+        raise LoadError([Problem(f"cannot read: {exc.strerror}", path=name)]) from None
+    finally:
+        os.close(fd)
+
+
+def _lock_shared(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: readers go unlocked, and honour the batch sidecar only
+        return
+    import contextlib
+
+    # released when the file is closed; on a file system without locks, the sidecar still
+    # marks an unfinished batch
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_SH)
 
 
 def load_agreement(
     path: str | Path, *, text: str | bytes | None = None, limits: Limits = DEFAULT_LIMITS, _trusted: bool = False
 ) -> Agreement:
     """Read an agreement definition from a YAML (or JSON) file, within ``limits``."""
+    check_arguments(path=path, limits=limits, text=text)
     name = str(path)
     raw = _read_file(path, limits.max_bytes) if text is None else text
     data = read_yaml(raw, path=name, limits=limits, trusted=_trusted)
@@ -857,6 +1146,5 @@ def read_bundled(name: str) -> tuple[Agreement, list[Event]]:
     log = _bundled_data(f"{name}.events.yaml")
     if log is NotImplemented:
         return agreement, []
-    records, sources = _log_records(log, f"{label}.events.yaml")
+    records, sources, _ = _log_records(log, f"{label}.events.yaml")
     return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
-

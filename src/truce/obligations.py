@@ -8,7 +8,9 @@ import enum
 import attrs
 
 from truce._names import check_id
-from truce.dates import optional_date
+from truce.dates import MAX_OFFSET_DAYS, optional_date
+from truce.errors import DefinitionError, refusing_with
+from truce.limits import check_number
 from truce.sources import Source
 
 __all__ = ["Due", "Measure", "Obligation", "ObligationKind"]
@@ -36,6 +38,7 @@ class ObligationKind(enum.StrEnum):
     OTHER = "other"
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Measure:
     """A countable obligation ("return the remains of 28 deceased hostages").
@@ -44,12 +47,13 @@ class Measure:
     """
 
     unit: str
-    target: float = attrs.field(validator=attrs.validators.gt(0))
+    target: float = attrs.field(validator=[attrs.validators.gt(0), lambda _i, _a, value: check_number(value, "target")])
 
 
 ANCHOR_IN_FORCE = "in_force"
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Due:
     """A deadline: an absolute date, or an offset from entry into force or from entering a phase.
@@ -63,8 +67,8 @@ class Due:
 
     date: dt.date | None = attrs.field(default=None, converter=optional_date)
     after: str | None = None
-    days: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    hours: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    days: int = attrs.field(default=0, validator=[attrs.validators.ge(0), attrs.validators.le(MAX_OFFSET_DAYS)])
+    hours: int = attrs.field(default=0, validator=[attrs.validators.ge(0), attrs.validators.le(MAX_OFFSET_DAYS * 24)])
 
     def __attrs_post_init__(self) -> None:
         if (self.date is None) == (self.after is None):
@@ -108,6 +112,7 @@ class Due:
         return out
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Obligation:
     """One commitment a party made: an act, a refraining, or a measure with a target.

@@ -18,7 +18,7 @@ from truce.dates import DateLike
 from truce.errors import LoadError, Problem, TruceError
 from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
-from truce.loading import load_agreement, load_events, read_bundled
+from truce.loading import check_arguments, load_agreement, load_events, read_bundled
 
 __all__ = ["load"]
 
@@ -42,6 +42,7 @@ def load(
     bundled events in date order. The result stands at the end of its data
     (``data_through``) unless ``as_of`` is given.
     """
+    check_arguments(path=name_or_path, events=events, limits=limits)
     if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
         path = Path(name_or_path)
         agreement = load_agreement(path, limits=limits)

@@ -6,6 +6,7 @@ import enum
 
 import attrs
 
+from truce.errors import DefinitionError, refusing_with
 from truce.identifiers import _positive_id
 from truce.sources import Source
 
@@ -25,6 +26,7 @@ class PartyKind(enum.StrEnum):
     OTHER = "other"
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Party:
     """A party to, or an actor in, an agreement.

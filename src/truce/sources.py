@@ -14,6 +14,7 @@ import enum
 import attrs
 
 from truce.dates import optional_date
+from truce.errors import DefinitionError, refusing_with
 
 __all__ = ["Source", "SourceKind"]
 
@@ -49,6 +50,7 @@ def _optional_text(value: object) -> str | None:
     return text or None
 
 
+@refusing_with(DefinitionError)
 @attrs.frozen
 class Source:
     """A published source: who said it, when, where to read it, and which part.
