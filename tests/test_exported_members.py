@@ -11,6 +11,8 @@ EXPECTED = {
     "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement", "verify", "Finding",
     "Report", "Severity", "Compliance", "PartyCompliance", "Deadline", "MissingDependency", "ObligationChange",
     "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning",
+    "AssumptionError", "Assumptions", "Collapse", "Delay", "Ensemble", "FactAssumption", "ObligationAssumption",
+    "PhaseOutlook", "Policy", "ensemble", "load_assumptions",
 }  # fmt: skip
 
 

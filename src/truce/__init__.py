@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from truce import errors as _errors
 from truce.errors import (
+    AssumptionError,
     DateError,
     DefinitionError,
     EventError,
@@ -32,10 +33,20 @@ from truce.errors import (
 
 if TYPE_CHECKING:
     from truce.agreement import Agreement, FactDef, Phase, Transition
+    from truce.assumptions import (
+        Assumptions,
+        Collapse,
+        Delay,
+        FactAssumption,
+        ObligationAssumption,
+        Policy,
+        load_assumptions,
+    )
     from truce.blockers import Blocker, Blockers
     from truce.ceasefire import Ceasefire, Snapshot
     from truce.compliance import Compliance, PartyCompliance
     from truce.deadlines import Deadline
+    from truce.ensembles import Ensemble, PhaseOutlook, ensemble
     from truce.eventlog import EventLog
     from truce.events import Event, EventKind, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
@@ -60,20 +71,26 @@ del _name, _error
 
 _LAZY: dict[str, str] = {
     "Agreement": "truce.agreement",
+    "Assumptions": "truce.assumptions",
     "Blocker": "truce.blockers",
     "Blockers": "truce.blockers",
     "Ceasefire": "truce.ceasefire",
+    "Collapse": "truce.assumptions",
     "Compliance": "truce.compliance",
     "Deadline": "truce.deadlines",
+    "Delay": "truce.assumptions",
     "Due": "truce.obligations",
+    "Ensemble": "truce.ensembles",
     "Event": "truce.events",
     "EventKind": "truce.events",
     "EventLog": "truce.eventlog",
+    "FactAssumption": "truce.assumptions",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
     "Limits": "truce.limits",
     "Measure": "truce.obligations",
     "Obligation": "truce.obligations",
+    "ObligationAssumption": "truce.assumptions",
     "ObligationChange": "truce.ledger",
     "ObligationKind": "truce.obligations",
     "ObligationState": "truce.status",
@@ -83,6 +100,8 @@ _LAZY: dict[str, str] = {
     "PartyKind": "truce.parties",
     "Phase": "truce.agreement",
     "PhaseChange": "truce.ledger",
+    "PhaseOutlook": "truce.ensembles",
+    "Policy": "truce.assumptions",
     "Precision": "truce.events",
     "Report": "truce.verification",
     "Severity": "truce.verification",
@@ -95,8 +114,10 @@ _LAZY: dict[str, str] = {
     "Verdict": "truce.guards",
     "agreements": "truce.loading",
     "dump_agreement": "truce.loading",
+    "ensemble": "truce.ensembles",
     "evaluate": "truce.guards",
     "load": "truce.loading",
+    "load_assumptions": "truce.assumptions",
     "load_agreement": "truce.loading",
     "load_events": "truce.loading",
     "parse_guard": "truce.guards",
@@ -120,18 +141,24 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Agreement",
+    "AssumptionError",
+    "Assumptions",
     "Blocker",
     "Blockers",
     "Ceasefire",
+    "Collapse",
     "Compliance",
     "DateError",
     "Deadline",
     "DefinitionError",
+    "Delay",
     "Due",
+    "Ensemble",
     "Event",
     "EventError",
     "EventKind",
     "EventLog",
+    "FactAssumption",
     "FactDef",
     "Finding",
     "IllegalTransition",
@@ -140,6 +167,7 @@ __all__ = [
     "Measure",
     "MissingDependency",
     "Obligation",
+    "ObligationAssumption",
     "ObligationChange",
     "ObligationKind",
     "ObligationState",
@@ -149,6 +177,8 @@ __all__ = [
     "PartyKind",
     "Phase",
     "PhaseChange",
+    "PhaseOutlook",
+    "Policy",
     "Precision",
     "Problem",
     "Report",
@@ -168,9 +198,11 @@ __all__ = [
     "__version__",
     "agreements",
     "dump_agreement",
+    "ensemble",
     "evaluate",
     "load",
     "load_agreement",
+    "load_assumptions",
     "load_events",
     "parse_guard",
     "read_agreement",
