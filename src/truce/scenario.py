@@ -272,9 +272,14 @@ class Simulator:
         self.collapse = Delay.daily(collapse.daily) if collapse is not None else None
         self.collapse_phase = collapse_phase(agreement, assumptions)
         self.routes: dict[str, list[Transition]] = {p: agreement.transitions_from(p) for p in agreement.phase_ids}
-        checks = [compile_guard(t.guard) for t in agreement.transitions]
-        index = {id(t): n for n, t in enumerate(agreement.transitions)}
-        self.checks = {p: [(t, checks[index[id(t)]]) for t in routes] for p, routes in self.routes.items()}
+        self.triggers_from = {p: list(dict.fromkeys(t.trigger for t in r)) for p, r in self.routes.items()}
+        # checked as Ceasefire.advance would try them: trigger by trigger (in the order
+        # triggers are first defined), each trigger's transitions in definition order
+        rank = {trigger: n for n, trigger in enumerate(agreement.triggers)}
+        self.checks = {
+            p: [(t, compile_guard(t.guard)) for t in sorted(routes, key=lambda t: rank[t.trigger])]
+            for p, routes in self.routes.items()
+        }
         # what the guards leaving a phase read: an event about anything else cannot open them
         self.relevant: dict[str, frozenset[str]] = {}
         for p, routes in self.routes.items():
@@ -332,17 +337,26 @@ class Simulator:
         tally.entries = entries
         return tally
 
+    def generator(self, index: int) -> random.Random:
+        """Scenario ``index``'s own stream: the same wherever and in whatever chunk it runs."""
+        return random.Random((index << 64) | self.start.entropy)  # noqa: S311 - a simulation's draws, not a secret
+
+    def draws(self, index: int) -> list[float]:
+        """The uniform numbers at the fixed positions of scenario ``index`` (one per assumption)."""
+        rng = self.generator(index)
+        return [rng.random() for _ in range(self.width)]
+
     def run(self, index: int, *, trace: bool = False) -> Outcome:
         """Scenario ``index``: draw, fold in date order, advance phases; the same answer every time."""
         start = self.start
-        rng = random.Random((index << 64) | start.entropy)  # noqa: S311 - a simulation's draws, not a secret
+        rng = self.generator(index)
         u = [rng.random() for _ in range(self.width)]
         day0, until = start.day, start.until
         states = dict(self.base_states)
         facts = dict(self.base_facts)
         entered = dict(self.base_entered)
         context = _Context(states, facts, entered, dt.date.fromordinal(day0))
-        queue: list[tuple[float, int, int, Any]] = []
+        queue: list[tuple[float, int, int, int, Any]] = []
         first: dict[str, tuple[int, bool]] = {}
         bottlenecks: list[tuple[str, str]] = []
         steps: list[tuple[int, str, str, object]] = []
@@ -352,10 +366,12 @@ class Simulator:
         seq = 0
 
         def push(time: float, action: int, payload: Any) -> None:
+            # a day's ticks come before its events: the guards that time opens are
+            # checked on the morning of the day, before anything happens on it
             nonlocal seq
             if time < until + 1:
                 seq += 1
-                heapq.heappush(queue, (time, seq, action, payload))
+                heapq.heappush(queue, (time, action != _TICK, seq, action, payload))
 
         def owe(oid: str, day: int) -> None:
             """Start the clock of an obligation that is owed from ``day``."""
@@ -370,16 +386,16 @@ class Simulator:
 
         def plan(day: int) -> None:
             """On entering ``phase`` on ``day``: its declared moves and the days its guards may turn."""
-            for transition in self.routes[phase]:
-                drawn = self.declared.get(transition.trigger)
+            for trigger in self.triggers_from[phase]:
+                drawn = self.declared.get(trigger)
                 if drawn is not None:
                     # a trigger's first clock takes its fixed slot; a later one (another phase
                     # it leaves, a phase entered again) draws afresh from the scenario's stream
-                    fresh = transition.trigger not in clocks
-                    clocks.add(transition.trigger)
+                    fresh = trigger not in clocks
+                    clocks.add(trigger)
                     delay = drawn[0].days(u[drawn[1]] if fresh else rng.random())
                     if delay is not None:
-                        push(day + delay, _MOVE, (transition, moves))
+                        push(day + delay, _MOVE, (trigger, moves))
             for leaf in self.time_leaves[phase]:
                 when: int | None = None
                 if isinstance(leaf, After):
@@ -393,7 +409,7 @@ class Simulator:
                 if when is not None and when > day:
                     push(float(when), _TICK, None)
 
-        def enter(transition: Transition, day: int, irregular: bool) -> None:
+        def enter(transition: Transition, day: int, irregular: bool, declared: str | None) -> None:
             nonlocal phase, moves
             phase = transition.to_phase
             moves += 1
@@ -403,7 +419,9 @@ class Simulator:
             if phase not in first and phase not in self.base_entered:
                 first[phase] = (day, irregular)
             if trace:
-                steps.append((day, "irregular" if irregular else "enter", transition.trigger, phase))
+                # a declared move is traced by what declared it: a trigger, or collapse to a phase
+                name = transition.trigger if declared != "collapse" else phase
+                steps.append((day, declared or "enter", name, (phase, irregular)))
             first_entry = entered[phase] == date
             for o in self.agreement.touched_by(phase):
                 state = states[o.id]
@@ -435,14 +453,14 @@ class Simulator:
                     if check(context) is _TRUE:
                         bottlenecks.append((transition.trigger, cause))
                         cause = f"(already met on entering {transition.to_phase})"
-                        enter(transition, day, False)
+                        enter(transition, day, False, None)
                         break
                 else:
                     return
 
-        def declare(transition: Transition, day: int) -> None:
+        def declare(transition: Transition, day: int, how: str) -> None:
             context.as_of = dt.date.fromordinal(day)
-            enter(transition, day, truth(transition.guard, context) is not Truth.TRUE)
+            enter(transition, day, truth(transition.guard, context) is not Truth.TRUE, how)
 
         # the clocks running on the start date
         for oid, _ in self.obligations:
@@ -461,7 +479,7 @@ class Simulator:
             advance(day0, START_CAUSE)
 
         while queue and phase not in self.terminal:
-            time, _, action, payload = heapq.heappop(queue)
+            time, _, _, action, payload = heapq.heappop(queue)
             day = int(time)
             if action == _SETTLE:
                 oid, kind = payload
@@ -488,15 +506,15 @@ class Simulator:
                 route = next((t for t in self.routes[phase] if t.to_phase == self.collapse_phase), None)
                 if route is None:
                     continue
-                declare(route, day)
+                declare(route, day, "collapse")
                 cause = "(after collapse)"
             elif action == _MOVE:
-                transition, when = payload
-                if when == moves:  # still in the phase it was drawn for
-                    declare(transition, day)
-                    cause = f"(after declared {transition.trigger})"
-                else:
+                trigger, when = payload
+                if when != moves:  # drawn in a phase since left
                     continue
+                # as a declared event naming a trigger: its first transition from here
+                declare(next(t for t in self.routes[phase] if t.trigger == trigger), day, "declared")
+                cause = f"(after declared {trigger})"
             else:
                 cause = _TIME
             if self.guards_policy and (cause in self.relevant[phase] or cause[0] == "("):
