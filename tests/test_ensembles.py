@@ -307,3 +307,21 @@ def test_plot_builds_a_figure_without_pyplot(result, tmp_path):
     labels = [line.get_label() for line in figure.axes[0].get_lines()]
     assert "phase_two" in labels
     assert "phase_one" not in labels  # entered before the start: no curve
+
+
+def test_what_workers_receive_pickles_and_keeps_memory_bounded(december):
+    import pickle
+
+    start = Start.of(december, rich(), START + dt.timedelta(days=730), 5)
+    assert pickle.loads(pickle.dumps(december.agreement)) == december.agreement
+    copy = pickle.loads(pickle.dumps(start))
+    assert Simulator(copy).tally(0, 50).entries == Simulator(start).tally(0, 50).entries
+    # a chunk's counts grow with the horizon (days, causes), not with its scenarios
+    small, large = Simulator(start).tally(0, 200), Simulator(start).tally(0, 2000)
+    assert all(len(days) <= 731 for days in large.entries.values())
+    assert len(pickle.dumps(large)) < 4 * len(pickle.dumps(small))
+
+
+def test_a_progress_bar_can_be_asked_for(december, capsys):
+    result = truce.ensemble(december, rich(), 50, seed=1, progress=True, chunk_size=10)
+    assert result.scenarios == 50
