@@ -71,6 +71,7 @@ _HYPOTHETICAL = Source("Hypothetical (scenario ensemble), not a real event", "tr
 _SETTLE, _FACT, _COLLAPSE, _MOVE, _TICK = range(5)
 _TRUE, _FALSE, _UNKNOWN = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 _TIME = "(time: a date-based condition)"
+_STATUS = {EventKind.FULFILLED: ObligationStatus.FULFILLED, EventKind.BREACHED: ObligationStatus.BREACHED}
 
 
 @attrs.frozen(eq=False)
@@ -490,7 +491,7 @@ class Simulator:
                 measure = state.obligation.measure
                 progress = measure.target if measure is not None and kind is EventKind.FULFILLED else state.progress
                 states[oid] = ObligationState(
-                    state.obligation, ObligationStatus(kind.value), date, state.active_since or date, progress,
+                    state.obligation, _STATUS[kind], date, state.active_since or date, progress,
                     state.due, state.original_due, self.evidence[oid, kind], state.extensions, state.claims,
                 )  # fmt: skip
                 cause = oid
