@@ -103,7 +103,7 @@ def bench_executors(n: int, repeat: int, dask: bool) -> tuple[list[dict[str, obj
             rows.append(row("Dask LocalCluster vs in-process", 0, None, ">= 1.5x", None, detail="dask not installed"))
         else:
             with (
-                LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+                LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
                 Client(cluster) as client,
             ):
                 run(client)

@@ -165,7 +165,7 @@ def test_a_dask_cluster_gives_the_in_process_result(december):
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
     alone = truce.ensemble(december, rich(), 400, seed=21)
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as client,
     ):
         clustered = truce.ensemble(december, rich(), 400, seed=21, executor=client, chunk_size=100)

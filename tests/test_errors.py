@@ -26,6 +26,9 @@ def _instances(riverside: truce.Ceasefire) -> list[Exception]:
         truce.TransitionError("cannot", trigger="go", phase="one"),
         caught.value,
         truce.TornLogWarning("log.jsonl", 7, '{"date": "2025'),
+        truce.AssumptionError(
+            [truce.Problem("a delay cannot be negative", field="obligations.x.delay", path="a.yaml")]
+        ),
     ]
 
 
@@ -35,7 +38,7 @@ def test_every_error_class_is_covered():
     assert public <= covered
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 def test_errors_pickle_with_their_attributes(riverside, index):
     error = _instances(riverside)[index]
     again = pickle.loads(pickle.dumps(error))

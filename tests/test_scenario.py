@@ -19,7 +19,8 @@ from truce.assumptions import Assumptions, Collapse, Delay, FactAssumption, Obli
 from truce.guards import truth
 from truce.scenario import Simulator, Start, _Context, compile_guard
 from truce.status import SETTLED
-from truce.testing import _fact_values, agreements, event_logs
+from truce.testing import agreements, event_logs
+from truce.testing.strategies import _fact_values
 
 HYPOTHETICAL = truce.Source("Hypothetical (test)", "tests")
 HORIZON = 45
