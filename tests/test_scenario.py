@@ -209,3 +209,53 @@ def test_bundled_scenarios_move_as_the_ceasefire_would(name, policy):
         assert fast == moves
         moved += len(moves)
     assert moved > 12  # the scenarios do move, often
+
+
+def _small(transitions, obligations=()):
+    from truce.agreement import Agreement, Phase, Transition
+    from truce.guards import parse_guard
+
+    return Agreement(
+        id="small",
+        title="Small",
+        in_force=dt.date(2025, 1, 1),
+        parties=[],
+        obligations=list(obligations),
+        phases=[Phase("p0"), Phase("p1"), Phase("p2")],
+        initial="p0",
+        terminal=["p2"],
+        transitions=[Transition(t, [a], b, parse_guard(g)) for t, a, b, g in transitions],
+    )
+
+
+def _obligation(name, **fields):
+    return truce.Obligation(name, None, f"Obligation {name}", HYPOTHETICAL, **fields)
+
+
+def test_time_opens_a_guard_on_the_morning_of_its_day_before_that_days_events():
+    # t_work is tried first, but on day 5 the elapsed guard holds before o is fulfilled that day
+    agreement = _small(
+        [("t_work", "p0", "p2", "fulfilled(o)"), ("t_time", "p0", "p1", "elapsed(5, since=in_force)")],
+        [_obligation("o")],
+    )
+    ceasefire = truce.Ceasefire(agreement)
+    assumptions = Assumptions(obligations={"o": Delay.fixed(5)})
+    simulator = Simulator(Start.of(ceasefire, assumptions, dt.date(2025, 3, 1), 0))
+    fast, moves = reference(ceasefire, simulator, 0)
+    assert fast == moves == [(dt.date(2025, 1, 6).toordinal(), "p1", False)]
+
+
+def test_a_deadline_relative_to_a_phase_is_set_on_entering_it():
+    agreement = _small(
+        [("t_open", "p0", "p1", "true"), ("t_late", "p1", "p2", "status(o) == overdue")],
+        [_obligation("o", phase="p1", due=truce.Due(after="p1", days=3))],
+    )
+    ceasefire = truce.Ceasefire(agreement)
+    simulator = Simulator(Start.of(ceasefire, Assumptions(), dt.date(2025, 3, 1), 0))
+    fast, moves = reference(ceasefire, simulator, 0)
+    # entered p1 on the start date; o is due on the 4th, overdue on the 5th
+    assert (
+        fast
+        == moves
+        == [(dt.date(2025, 1, 1).toordinal(), "p1", False), (dt.date(2025, 1, 5).toordinal(), "p2", False)]
+    )
