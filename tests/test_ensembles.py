@@ -291,6 +291,7 @@ def test_frames(result):
     phases = result.to_frame("phases")
     assert list(phases["phase"]) == [o.phase for o in result.phases]
     assert {"phase", "p_entered", "median", "p_collapse_first"} <= set(phases.columns)
+    assert phases.attrs["assumptions"] == result.assumptions.describe()
     curves = result.to_frame("curves")
     assert set(curves["phase"]) <= {o.phase for o in result.phases}
     bottlenecks = result.to_frame("bottlenecks")

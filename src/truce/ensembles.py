@@ -52,12 +52,6 @@ DEFAULT_HORIZON = dt.timedelta(days=730)
 PROGRESS_FROM = 50_000
 
 
-class _Future(Protocol):
-    def result(self) -> Any: ...
-
-    def cancel(self) -> Any: ...
-
-
 class Executor(Protocol):
     """What :func:`ensemble` needs of an executor: ``submit``, as concurrent.futures and Dask have it."""
 
@@ -265,7 +259,16 @@ class Ensemble:
         )
 
     def to_frame(self, what: str = "phases") -> Any:
-        """A pandas DataFrame (needs ``truce[pandas]``): ``phases``, ``curves`` or ``bottlenecks``."""
+        """A pandas DataFrame (needs ``truce[pandas]``): ``phases``, ``curves`` or ``bottlenecks``.
+
+        The assumptions travel with it, in words, as ``frame.attrs["assumptions"]``.
+        """
+        frame = self._frame(what)
+        frame.attrs["assumptions"] = self.assumptions.describe()
+        frame.attrs["seed"] = self.seed
+        return frame
+
+    def _frame(self, what: str) -> Any:
         from truce.frames import _pandas
 
         pandas = _pandas()
