@@ -356,6 +356,9 @@ def main() -> None:
             *bench_cli(21),
             *bench_memory(1_000_000),
         ]
+    from ensembles import bench_ensembles  # benchmarks/ensembles.py: scenario ensembles (issue 21)
+
+    rows += bench_ensembles(args.quick)
     columns = ["figure", "ours", "baseline", "ratio", "target", "met", "detail"]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]

@@ -19,3 +19,5 @@ def test_benchmarks_run_at_tiny_size():
     figures = " ".join(lines)
     for figure in ("advance vs raw transitions", "record(event)", "blockers on", "as_of(date)", "verify", "memory"):
         assert figure in figures
+    for figure in ("one scenario", "2-process pool vs in-process", "scenarios per second per core"):
+        assert figure in figures

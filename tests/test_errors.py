@@ -29,6 +29,9 @@ def _instances(riverside: truce.Ceasefire) -> list[Exception]:
         truce.TornLogWarning("log.jsonl", 9, "{}", what="an unfinished batch (2 bytes)"),
         truce.ArgumentError("limits: expected truce.Limits, got dict"),
         truce.LogWriteError(28, "cannot write the log (No space left on device); nothing was written", "x.jsonl"),
+        truce.AssumptionError(
+            [truce.Problem("a delay cannot be negative", field="obligations.x.delay", path="a.yaml")]
+        ),
     ]
 
 
@@ -38,7 +41,7 @@ def test_every_error_class_is_covered():
     assert public <= covered
 
 
-@pytest.mark.parametrize("index", range(14))
+@pytest.mark.parametrize("index", range(15))
 def test_errors_pickle_with_their_attributes(riverside, index):
     error = _instances(riverside)[index]
     again = pickle.loads(pickle.dumps(error))

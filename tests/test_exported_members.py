@@ -12,6 +12,8 @@ EXPECTED = {
     "Report", "Severity", "Compliance", "PartyCompliance", "Deadline", "MissingDependency", "ObligationChange",
     "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning", "SourceKind", "successor", "predecessor",
     "Identifiers", "External", "ArgumentError", "LogWriteError",
+    "AssumptionError", "Assumptions", "Collapse", "Delay", "Ensemble", "FactAssumption", "ObligationAssumption",
+    "PhaseOutlook", "Policy", "ensemble", "load_assumptions",
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from truce import errors as _errors
 from truce.errors import (
     ArgumentError,
+    AssumptionError,
     DateError,
     DefinitionError,
     EventError,
@@ -34,10 +35,20 @@ from truce.errors import (
 
 if TYPE_CHECKING:
     from truce.agreement import Agreement, FactDef, Phase, Transition
+    from truce.assumptions import (
+        Assumptions,
+        Collapse,
+        Delay,
+        FactAssumption,
+        ObligationAssumption,
+        Policy,
+        load_assumptions,
+    )
     from truce.blockers import Blocker, Blockers
     from truce.ceasefire import Ceasefire, Snapshot
     from truce.compliance import Compliance, PartyCompliance
     from truce.deadlines import Deadline
+    from truce.ensembles import Ensemble, PhaseOutlook, ensemble
     from truce.eventlog import EventLog
     from truce.events import Event, EventKind, External, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
@@ -65,22 +76,28 @@ del _name, _error
 
 _LAZY: dict[str, str] = {
     "Agreement": "truce.agreement",
+    "Assumptions": "truce.assumptions",
     "Blocker": "truce.blockers",
     "Blockers": "truce.blockers",
     "Ceasefire": "truce.ceasefire",
+    "Collapse": "truce.assumptions",
     "Compliance": "truce.compliance",
     "Deadline": "truce.deadlines",
+    "Delay": "truce.assumptions",
     "Due": "truce.obligations",
+    "Ensemble": "truce.ensembles",
     "Event": "truce.events",
     "EventKind": "truce.events",
     "EventLog": "truce.eventlog",
     "External": "truce.events",
+    "FactAssumption": "truce.assumptions",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
     "Identifiers": "truce.identifiers",
     "Limits": "truce.limits",
     "Measure": "truce.obligations",
     "Obligation": "truce.obligations",
+    "ObligationAssumption": "truce.assumptions",
     "ObligationChange": "truce.ledger",
     "ObligationKind": "truce.obligations",
     "ObligationState": "truce.status",
@@ -90,6 +107,8 @@ _LAZY: dict[str, str] = {
     "PartyKind": "truce.parties",
     "Phase": "truce.agreement",
     "PhaseChange": "truce.ledger",
+    "PhaseOutlook": "truce.ensembles",
+    "Policy": "truce.assumptions",
     "Precision": "truce.events",
     "Report": "truce.verification",
     "Severity": "truce.verification",
@@ -103,8 +122,10 @@ _LAZY: dict[str, str] = {
     "Verdict": "truce.guards",
     "agreements": "truce.loading",
     "dump_agreement": "truce.loading",
+    "ensemble": "truce.ensembles",
     "evaluate": "truce.guards",
     "load": "truce.opening",
+    "load_assumptions": "truce.assumptions",
     "load_agreement": "truce.loading",
     "load_events": "truce.loading",
     "parse_guard": "truce.guards",
@@ -131,19 +152,25 @@ def __dir__() -> list[str]:
 __all__ = [
     "Agreement",
     "ArgumentError",
+    "AssumptionError",
+    "Assumptions",
     "Blocker",
     "Blockers",
     "Ceasefire",
+    "Collapse",
     "Compliance",
     "DateError",
     "Deadline",
     "DefinitionError",
+    "Delay",
     "Due",
+    "Ensemble",
     "Event",
     "EventError",
     "EventKind",
     "EventLog",
     "External",
+    "FactAssumption",
     "FactDef",
     "Finding",
     "Identifiers",
@@ -154,6 +181,7 @@ __all__ = [
     "Measure",
     "MissingDependency",
     "Obligation",
+    "ObligationAssumption",
     "ObligationChange",
     "ObligationKind",
     "ObligationState",
@@ -163,6 +191,8 @@ __all__ = [
     "PartyKind",
     "Phase",
     "PhaseChange",
+    "PhaseOutlook",
+    "Policy",
     "Precision",
     "Problem",
     "Report",
@@ -183,9 +213,11 @@ __all__ = [
     "__version__",
     "agreements",
     "dump_agreement",
+    "ensemble",
     "evaluate",
     "load",
     "load_agreement",
+    "load_assumptions",
     "load_events",
     "parse_guard",
     "predecessor",

@@ -5,6 +5,7 @@ Definition-time problems (a bad agreement file) are kept apart from run-time one
 
     TruceError
     ├── DefinitionError        an agreement that cannot exist (also ValueError)
+    │   └── AssumptionError    scenario assumptions that cannot hold (see truce.assumptions)
     ├── LoadError              a file or bundled name that cannot be read (also ValueError)
     ├── EventError             an event that cannot be recorded (also ValueError)
     ├── DateError              a date outside the agreement's life (also ValueError)
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ArgumentError",
+    "AssumptionError",
     "DateError",
     "DefinitionError",
     "EventError",
@@ -136,6 +138,15 @@ class DefinitionError(_ProblemsError):
     """The agreement definition is invalid: duplicate ids, unknown references, bad guards."""
 
     what = "invalid agreement definition"
+
+
+class AssumptionError(DefinitionError):
+    """Scenario assumptions that cannot hold: an unknown obligation, a negative delay, a probability outside [0, 1].
+
+    Each problem names its entry (``obligations.x.delay``), as definition errors do.
+    """
+
+    what = "invalid assumptions"
 
 
 class LoadError(_ProblemsError):

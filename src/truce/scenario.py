@@ -1,0 +1,528 @@
+"""One scenario: a future drawn from the assumptions and folded from the as-of snapshot.
+
+An ensemble runs this many times, so it is built to be cheap and to travel:
+
+- It never replays the log. It starts from the ceasefire's snapshot on the as-of date
+  (obligation states, facts, the days phases were entered), taken once per ensemble in a
+  :class:`Start`, which pickles (an :class:`~truce.Agreement` and frozen states), so a
+  process pool or a Dask cluster can receive it. A worker builds one :class:`Simulator`
+  per chunk and runs its scenarios.
+- It folds only the hypothetical events, in date order, on a light state: a dictionary of
+  frozen :class:`~truce.ObligationState` per obligation, read by guards through a small
+  :class:`~truce.guards.GuardContext`. Guards are evaluated with
+  :func:`truce.guards.truth`, the same three-valued answer :func:`truce.evaluate` gives.
+  Entering a phase activates what it owes and resolves its relative deadlines as the
+  ledger does; a test runs the same events through a real :class:`~truce.Ceasefire` and
+  compares the phases entered and their dates.
+- Scenario ``i`` draws from its own generator, seeded from ``(entropy, i)``, and every
+  assumption takes one uniform number at a fixed position. So the draws do not depend on
+  which worker runs the scenario or how the run is chunked, and making one delay later
+  cannot change any other draw.
+
+The policy (see :class:`~truce.assumptions.Policy`): with ``guards``, after every event
+(and on the start date) the first transition from the current phase whose guard holds
+fires, on that day, repeatedly; time also matters, so the days when an ``after``, an
+``elapsed`` or an overdue status changes are visited too. The event after which a guard
+first holds is that transition's *bottleneck*: the last condition met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import random
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+import attrs
+
+from truce.agreement import Agreement, Transition
+from truce.assumptions import Assumptions, Delay, Policy
+from truce.events import Event, EventKind
+from truce.guards import (
+    _OPS,
+    After,
+    AllOf,
+    AnyOf,
+    Const,
+    Elapsed,
+    FactCompare,
+    FactValue,
+    Fulfilled,
+    Guard,
+    Not,
+    StatusIs,
+    Truth,
+    references,
+    truth,
+    walk,
+)
+from truce.obligations import ANCHOR_IN_FORCE
+from truce.sources import Source
+from truce.status import SATISFIED, SETTLED, ObligationState, ObligationStatus
+
+__all__ = ["START_CAUSE", "Simulator", "Start", "Tally", "collapse_phase", "compile_guard", "run_chunk"]
+
+#: The bottleneck named when a guard already holds on the start date.
+START_CAUSE = "(already met on the start date)"
+_HYPOTHETICAL = Source("Hypothetical (scenario ensemble), not a real event", "truce")
+
+_SETTLE, _FACT, _COLLAPSE, _MOVE, _TICK = range(5)
+_TRUE, _FALSE, _UNKNOWN = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+_TIME = "(time: a date-based condition)"
+_STATUS = {EventKind.FULFILLED: ObligationStatus.FULFILLED, EventKind.BREACHED: ObligationStatus.BREACHED}
+
+
+@attrs.frozen(eq=False)
+class Start:
+    """The snapshot every scenario starts from, and what it may draw: picklable.
+
+    ``day`` and ``until`` are proleptic ordinals (``date.toordinal()``); ``entered`` holds
+    the first day each phase (and ``in_force``) was entered before the start.
+    """
+
+    agreement: Agreement
+    assumptions: Assumptions
+    phase: str
+    day: int
+    until: int
+    states: tuple[ObligationState, ...]
+    facts: tuple[FactValue, ...]
+    entered: tuple[tuple[str, int], ...]
+    entropy: int
+
+    @classmethod
+    def of(cls, ceasefire: Any, assumptions: Assumptions, until: dt.date, entropy: int) -> Start:
+        """The snapshot of ``ceasefire`` (a :class:`~truce.Ceasefire`) on its as-of date."""
+        agreement = ceasefire.agreement
+        entered: dict[str, int] = {ANCHOR_IN_FORCE: agreement.in_force.toordinal()}
+        for change in ceasefire.phase_history():
+            entered.setdefault(change.to_phase, change.date.toordinal())
+        facts = ceasefire.facts
+        return cls(
+            agreement,
+            assumptions,
+            ceasefire.phase,
+            ceasefire.date.toordinal(),
+            until.toordinal(),
+            tuple(ceasefire.obligations()),
+            tuple(facts[name] for name in sorted(facts)),
+            tuple(entered.items()),
+            entropy,
+        )
+
+
+def collapse_phase(agreement: Agreement, assumptions: Assumptions) -> str | None:
+    """The phase that counts as collapse: the collapse hazard's, else a phase named ``collapsed``."""
+    if assumptions.collapse is not None:
+        return assumptions.collapse.to
+    return "collapsed" if agreement.has_phase("collapsed") else None
+
+
+class Tally:
+    """Counts over finished scenarios; merging two is adding counts (any order, same result).
+
+    Days are ordinals; a phase never entered by ``until`` has no day counted. Memory grows
+    with the horizon and the number of distinct causes, never with the number of scenarios.
+    """
+
+    __slots__ = ("bottlenecks", "collapse_first", "entries", "final", "irregular", "scenarios")
+
+    def __init__(self) -> None:
+        self.scenarios = 0
+        self.entries: dict[str, Counter[int]] = {}
+        self.irregular: Counter[str] = Counter()
+        self.collapse_first: Counter[str] = Counter()
+        self.bottlenecks: dict[str, Counter[str]] = {}
+        self.final: Counter[str] = Counter()
+
+    def merge(self, other: Tally) -> None:
+        self.scenarios += other.scenarios
+        for phase, days in other.entries.items():
+            self.entries.setdefault(phase, Counter()).update(days)
+        self.irregular.update(other.irregular)
+        self.collapse_first.update(other.collapse_first)
+        for trigger, causes in other.bottlenecks.items():
+            self.bottlenecks.setdefault(trigger, Counter()).update(causes)
+        self.final.update(other.final)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(self.__slots__, state, strict=True):
+            setattr(self, name, value)
+
+
+@attrs.frozen
+class Outcome:
+    """One scenario's result: first entries (day, irregular) of phases entered after the start,
+    the bottleneck of each regular move, and the phase on ``until``."""
+
+    entries: dict[str, tuple[int, bool]]
+    bottlenecks: tuple[tuple[str, str], ...]
+    final: str
+    trace: tuple[tuple[int, str, str, object], ...] = ()
+
+
+class _Context:
+    """What guards read in a scenario (the GuardContext protocol), on a movable day."""
+
+    __slots__ = ("as_of", "entered", "facts", "states")
+
+    def __init__(
+        self,
+        states: dict[str, ObligationState],
+        facts: dict[str, FactValue],
+        entered: dict[str, dt.date],
+        as_of: dt.date,
+    ) -> None:
+        self.states = states
+        self.facts = facts
+        self.entered = entered
+        self.as_of = as_of
+
+    def obligation_state(self, obligation: str) -> ObligationState:
+        return self.states[obligation]
+
+    def fact_value(self, name: str) -> FactValue | None:
+        return self.facts.get(name)
+
+    def anchor_date(self, anchor: str) -> dt.date | None:
+        return self.entered.get(anchor)
+
+
+Check: TypeAlias = Callable[[_Context], Truth]
+
+
+def compile_guard(guard: Guard) -> Check:
+    """A closure giving :func:`~truce.guards.truth` of ``guard`` on a scenario's context, faster.
+
+    Scenarios ask the same few guards thousands of times; a closure per node skips the
+    dispatch on node types that ``truth`` does at every call. ``fulfilled`` and the
+    connectives are compiled, other leaves call ``truth``; a test checks the two agree.
+    """
+    if isinstance(guard, Fulfilled):
+        name = guard.obligation
+
+        def fulfilled(context: _Context) -> Truth:
+            return _TRUE if context.states[name].base in SATISFIED else _FALSE
+
+        return fulfilled
+    if isinstance(guard, FactCompare) and guard.op in ("==", "!=", ">", ">=", "<", "<="):
+        fact, compare, expected = guard.fact, _OPS[guard.op], guard.value
+
+        def fact_compare(context: _Context) -> Truth:
+            reported = context.facts.get(fact)
+            if reported is None:
+                return _UNKNOWN
+            try:
+                return _TRUE if compare(reported.value, expected) else _FALSE
+            except TypeError:
+                return _FALSE
+
+        return fact_compare
+    if isinstance(guard, AllOf | AnyOf):
+        parts = tuple(compile_guard(child) for child in guard.children)
+        stop, keep = (_FALSE, _TRUE) if isinstance(guard, AllOf) else (_TRUE, _FALSE)
+
+        def connective(context: _Context) -> Truth:
+            result = keep
+            for part in parts:
+                found = part(context)
+                if found is stop:
+                    return stop
+                if found is _UNKNOWN:
+                    result = _UNKNOWN
+            return result
+
+        return connective
+    if isinstance(guard, Not):
+        inner = compile_guard(guard.child)
+        return lambda context: ~inner(context)
+    if isinstance(guard, Const):
+        constant = Truth.of(guard.value)
+        return lambda _context: constant
+    return lambda context: truth(guard, context)
+
+
+class Simulator:
+    """Runs scenarios from one :class:`Start`; built once per chunk (the set-up is shared)."""
+
+    def __init__(self, start: Start) -> None:
+        self.start = start
+        agreement = self.agreement = start.agreement
+        assumptions = start.assumptions
+        self.guards_policy = assumptions.policy is Policy.GUARDS
+        order = {o.id: n for n, o in enumerate(agreement.obligations)}
+        self.obligations = sorted(assumptions.obligations.items(), key=lambda item: order[item[0]])
+        facts = sorted(assumptions.facts.items())
+        declared = sorted(assumptions.declared.items())
+        # one uniform number per draw, at a fixed position: two per obligation (delay,
+        # outcome), one per fact, one for collapse, one per declared trigger
+        self.slot = {name: 2 * n for n, (name, _) in enumerate(self.obligations)}
+        at = 2 * len(self.obligations)
+        self.facts = [(name, item, at + n) for n, (name, item) in enumerate(facts)]
+        at += len(facts)
+        self.collapse_slot = at
+        at += 1
+        self.declared = {trigger: (delay, at + n) for n, (trigger, delay) in enumerate(declared)}
+        self.width = at + len(declared)
+        collapse = assumptions.collapse
+        self.collapse = Delay.daily(collapse.daily) if collapse is not None else None
+        self.collapse_phase = collapse_phase(agreement, assumptions)
+        self.routes: dict[str, list[Transition]] = {p: agreement.transitions_from(p) for p in agreement.phase_ids}
+        self.triggers_from = {p: list(dict.fromkeys(t.trigger for t in r)) for p, r in self.routes.items()}
+        # checked as Ceasefire.advance would try them: trigger by trigger (in the order
+        # triggers are first defined), each trigger's transitions in definition order
+        rank = {trigger: n for n, trigger in enumerate(agreement.triggers)}
+        self.checks = {
+            p: [(t, compile_guard(t.guard)) for t in sorted(routes, key=lambda t: rank[t.trigger])]
+            for p, routes in self.routes.items()
+        }
+        # what the guards leaving a phase read: an event about anything else cannot open them
+        self.relevant: dict[str, frozenset[str]] = {}
+        for p, routes in self.routes.items():
+            names: set[str] = {_TIME}
+            for t in routes:
+                found = references(t.guard)
+                names |= found["obligations"] | found["facts"]
+            self.relevant[p] = frozenset(names)
+        self.terminal = frozenset(agreement.terminal)
+        self.base_states = {s.obligation.id: s for s in start.states}
+        self.base_facts = {f.name: f for f in start.facts}
+        self.base_entered = {name: dt.date.fromordinal(day) for name, day in start.entered}
+        self.evidence = {
+            (oid, kind): Event(dt.date.fromordinal(start.day), kind, obligation=oid, source=_HYPOTHETICAL)
+            for oid, _ in self.obligations
+            for kind in (EventKind.FULFILLED, EventKind.BREACHED)
+        }
+        self.time_leaves = {
+            p: [leaf for t in routes for leaf in walk(t.guard) if isinstance(leaf, After | Elapsed | StatusIs)]
+            for p, routes in self.routes.items()
+        }
+
+    def tally(self, begin: int, end: int) -> Tally:
+        """Run scenarios ``begin`` to ``end - 1`` and count what happened."""
+        tally = Tally()
+        count = end - begin
+        tally.scenarios = count
+        entries: dict[str, Counter[int]] = {}
+        for phase, day in self.start.entered:
+            if phase != ANCHOR_IN_FORCE:
+                entries.setdefault(phase, Counter())[day] += count
+        before = set(self.base_entered)
+        others = [p for p in self.agreement.phase_ids if p != self.collapse_phase and p not in before]
+        for index in range(begin, end):
+            outcome = self.run(index)
+            for phase, (day, irregular) in outcome.entries.items():
+                days = entries.get(phase)
+                if days is None:
+                    days = entries[phase] = Counter()
+                days[day] += 1
+                if irregular:
+                    tally.irregular[phase] += 1
+            for trigger, cause in outcome.bottlenecks:
+                causes = tally.bottlenecks.get(trigger)
+                if causes is None:
+                    causes = tally.bottlenecks[trigger] = Counter()
+                causes[cause] += 1
+            tally.final[outcome.final] += 1
+            if self.collapse_phase in outcome.entries:
+                fell = outcome.entries[self.collapse_phase][0]
+                for phase in others:
+                    entry = outcome.entries.get(phase)
+                    if entry is None or entry[0] > fell:
+                        tally.collapse_first[phase] += 1
+        tally.entries = entries
+        return tally
+
+    def generator(self, index: int) -> random.Random:
+        """Scenario ``index``'s own stream: the same wherever and in whatever chunk it runs."""
+        return random.Random((index << 64) | self.start.entropy)  # noqa: S311 - a simulation's draws, not a secret
+
+    def draws(self, index: int) -> list[float]:
+        """The uniform numbers at the fixed positions of scenario ``index`` (one per assumption)."""
+        rng = self.generator(index)
+        return [rng.random() for _ in range(self.width)]
+
+    def run(self, index: int, *, trace: bool = False) -> Outcome:
+        """Scenario ``index``: draw, fold in date order, advance phases; the same answer every time."""
+        start = self.start
+        rng = self.generator(index)
+        u = [rng.random() for _ in range(self.width)]
+        day0, until = start.day, start.until
+        states = dict(self.base_states)
+        facts = dict(self.base_facts)
+        entered = dict(self.base_entered)
+        context = _Context(states, facts, entered, dt.date.fromordinal(day0))
+        queue: list[tuple[float, int, int, int, Any]] = []
+        first: dict[str, tuple[int, bool]] = {}
+        bottlenecks: list[tuple[str, str]] = []
+        steps: list[tuple[int, str, str, object]] = []
+        phase = start.phase
+        moves = 0  # phase moves so far: a declared move drawn in an earlier phase is void
+        clocks: set[str] = set()  # triggers whose declared move has been drawn
+        seq = 0
+
+        def push(time: float, action: int, payload: Any) -> None:
+            # a day's ticks come before its events: the guards that time opens are
+            # checked on the morning of the day, before anything happens on it
+            nonlocal seq
+            if time < until + 1:
+                seq += 1
+                heapq.heappush(queue, (time, action != _TICK, seq, action, payload))
+
+        def owe(oid: str, day: int) -> None:
+            """Start the clock of an obligation that is owed from ``day``."""
+            slot = self.slot.get(oid)
+            if slot is None:
+                return
+            assumption = start.assumptions.obligations[oid]
+            delay = assumption.delay.days(u[slot])
+            if delay is not None:
+                kind = EventKind.BREACHED if u[slot + 1] < assumption.breach else EventKind.FULFILLED
+                push(day + delay, _SETTLE, (oid, kind))
+
+        def plan(day: int) -> None:
+            """On entering ``phase`` on ``day``: its declared moves and the days its guards may turn."""
+            for trigger in self.triggers_from[phase]:
+                drawn = self.declared.get(trigger)
+                if drawn is not None:
+                    # a trigger's first clock takes its fixed slot; a later one (another phase
+                    # it leaves, a phase entered again) draws afresh from the scenario's stream
+                    fresh = trigger not in clocks
+                    clocks.add(trigger)
+                    delay = drawn[0].days(u[drawn[1]] if fresh else rng.random())
+                    if delay is not None:
+                        push(day + delay, _MOVE, (trigger, moves))
+            for leaf in self.time_leaves[phase]:
+                when: int | None = None
+                if isinstance(leaf, After):
+                    when = leaf.date.toordinal()
+                elif isinstance(leaf, Elapsed):
+                    anchor = entered.get(leaf.since)
+                    when = None if anchor is None else anchor.toordinal() + leaf.days
+                else:
+                    due = states[leaf.obligation].due
+                    when = None if due is None else due.toordinal() + 1
+                if when is not None and when > day:
+                    push(float(when), _TICK, None)
+
+        def enter(transition: Transition, day: int, irregular: bool, declared: str | None) -> None:
+            nonlocal phase, moves
+            phase = transition.to_phase
+            moves += 1
+            date = dt.date.fromordinal(day)
+            if phase not in entered:
+                entered[phase] = date
+            if phase not in first and phase not in self.base_entered:
+                first[phase] = (day, irregular)
+            if trace:
+                # a declared move is traced by what declared it: a trigger, or collapse to a phase
+                name = transition.trigger if declared != "collapse" else phase
+                steps.append((day, declared or "enter", name, (phase, irregular)))
+            first_entry = entered[phase] == date
+            for o in self.agreement.touched_by(phase):
+                state = states[o.id]
+                base, since, active_since, due = state.base, state.since, state.active_since, state.due
+                original = state.original_due
+                newly = o.phase == phase and base is ObligationStatus.PENDING
+                if newly:
+                    base, since, active_since = ObligationStatus.ACTIVE, date, date
+                if due is None and o.due is not None:
+                    if first_entry and o.due.after == phase:
+                        due = original = o.due.resolve(date)
+                    elif o.due.date is not None:
+                        due = original = o.due.date
+                if newly or due is not state.due:
+                    states[o.id] = ObligationState(
+                        o, base, since, active_since, state.progress, due, original, state.evidence,
+                        state.extensions, state.claims,
+                    )  # fmt: skip
+                if newly:
+                    owe(o.id, day)
+            plan(day)
+
+        def advance(day: int, cause: str) -> None:
+            context.as_of = dt.date.fromordinal(day)
+            for _ in range(len(self.routes) + 1):  # a cycle of guards that all hold stops here
+                if phase in self.terminal:
+                    return
+                for transition, check in self.checks[phase]:
+                    if check(context) is _TRUE:
+                        bottlenecks.append((transition.trigger, cause))
+                        cause = f"(already met on entering {transition.to_phase})"
+                        enter(transition, day, False, None)
+                        break
+                else:
+                    return
+
+        def declare(transition: Transition, day: int, how: str) -> None:
+            context.as_of = dt.date.fromordinal(day)
+            enter(transition, day, truth(transition.guard, context) is not Truth.TRUE, how)
+
+        # the clocks running on the start date
+        for oid, _ in self.obligations:
+            if states[oid].base not in SETTLED and states[oid].base is not ObligationStatus.PENDING:
+                owe(oid, day0)
+        for name, item, slot in self.facts:
+            delay = item.delay.days(u[slot])
+            if delay is not None:
+                push(day0 + delay, _FACT, (name, item.value))
+        if self.collapse is not None:
+            delay = self.collapse.days(u[self.collapse_slot])
+            if delay is not None:
+                push(day0 + delay, _COLLAPSE, None)
+        plan(day0)
+        if self.guards_policy:
+            advance(day0, START_CAUSE)
+
+        while queue and phase not in self.terminal:
+            time, _, _, action, payload = heapq.heappop(queue)
+            day = int(time)
+            if action == _SETTLE:
+                oid, kind = payload
+                state = states[oid]
+                if state.base in SETTLED:
+                    continue
+                date = dt.date.fromordinal(day)
+                measure = state.obligation.measure
+                progress = measure.target if measure is not None and kind is EventKind.FULFILLED else state.progress
+                states[oid] = ObligationState(
+                    state.obligation, _STATUS[kind], date, state.active_since or date, progress,
+                    state.due, state.original_due, self.evidence[oid, kind], state.extensions, state.claims,
+                )  # fmt: skip
+                cause = oid
+                if trace:
+                    steps.append((day, str(kind), oid, None))
+            elif action == _FACT:
+                name, value = payload
+                facts[name] = FactValue(name, value, dt.date.fromordinal(day))
+                cause = name
+                if trace:
+                    steps.append((day, "fact", name, value))
+            elif action == _COLLAPSE:
+                route = next((t for t in self.routes[phase] if t.to_phase == self.collapse_phase), None)
+                if route is None:
+                    continue
+                declare(route, day, "collapse")
+                cause = "(after collapse)"
+            elif action == _MOVE:
+                trigger, when = payload
+                if when != moves:  # drawn in a phase since left
+                    continue
+                # as a declared event naming a trigger: its first transition from here
+                declare(next(t for t in self.routes[phase] if t.trigger == trigger), day, "declared")
+                cause = f"(after declared {trigger})"
+            else:
+                cause = _TIME
+            if self.guards_policy and (cause in self.relevant[phase] or cause[0] == "("):
+                advance(day, cause)
+        return Outcome(first, tuple(bottlenecks), phase, tuple(steps))
+
+
+def run_chunk(start: Start, begin: int, end: int) -> Tally:
+    """The work an executor runs: scenarios ``begin`` to ``end - 1`` of the ensemble ``start``."""
+    return Simulator(start).tally(begin, end)
