@@ -171,7 +171,7 @@ def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     err = run("timeline", "gaza-2025", "-o", str(tmp_path / "x.png"), code=4).stderr
-    assert "pip install 'truce[plot]'" in err
+    assert "pip install 'truce-ceasefire[plot]'" in err
 
 
 def test_rich_output_on_a_terminal(run, monkeypatch):
@@ -179,6 +179,15 @@ def test_rich_output_on_a_terminal(run, monkeypatch):
     assert "gaza-2025" in run("list").stdout
     assert "deceased_hostages_remains_returned" in run("status", "gaza-2025").stdout
     assert "blocked as of 2025-12-29" in run("blockers", "gaza-2025", "phase_two", "--as-of", "2025-12-29").stdout
+
+
+def test_a_terminal_without_rich_gets_plain_text(run, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setitem(sys.modules, "rich", None)
+    assert not cli_module._tty()
+    assert run("list").stdout.startswith("gaza-2025\t")
 
 
 def test_usage_errors_exit_2(run):

@@ -926,7 +926,7 @@ class Ceasefire:
         return scenario
 
     def to_frame(self, what: str = "events") -> Any:
-        """A pandas DataFrame of events, obligations, compliance, deadlines or history (needs ``truce[pandas]``)."""
+        """A pandas DataFrame of events, obligations, compliance, deadlines or history (needs the ``pandas`` extra)."""
         from truce.frames import to_frame
 
         return to_frame(self, what)

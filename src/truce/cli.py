@@ -10,7 +10,8 @@ Exit codes:
 * 70: an internal error (a bug in truce; ``--debug`` shows the traceback).
 
 Errors are one line on stderr; ``--debug`` shows the traceback. On a terminal, output is
-rendered with colour and tables (rich); piped, it is plain text; ``--json`` gives JSON.
+rendered with colour and tables when rich is installed (the ``rich`` extra); piped, or
+without rich, it is plain text; ``--json`` gives JSON.
 truce itself is imported lazily, inside each command.
 """
 
@@ -73,7 +74,12 @@ def _console() -> Any:
 
 
 def _tty() -> bool:
-    return sys.stdout.isatty()
+    """Whether to draw with rich: only on a terminal, and only when the ``rich`` extra is installed."""
+    if not sys.stdout.isatty():
+        return False
+    import importlib.util
+
+    return importlib.util.find_spec("rich") is not None
 
 
 def list_command(as_json: bool) -> None:
@@ -278,7 +284,7 @@ def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
 
 
 def timeline(name: str, as_of: str | None, output: str) -> None:
-    """Draw the timeline picture (phases, obligations, incidents); needs truce[plot]."""
+    """Draw the timeline picture (phases, obligations, incidents); needs the plot extra."""
     from truce.timeline import timeline as draw
 
     draw(_load(name, as_of), output)

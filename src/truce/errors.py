@@ -154,13 +154,17 @@ class UnknownName(TruceError, KeyError):
         return msg
 
 
+#: The name truce is published under on PyPI ("truce" there is an unrelated package); the import name is truce.
+DISTRIBUTION = "truce-ceasefire"
+
+
 class MissingDependency(TruceError, ImportError):
     """A feature needs an optional extra that is not installed; the message says how to get it."""
 
     def __init__(self, module: str, extra: str | None = None, *, install: str | None = None) -> None:
         self.module = module
         self.extra = extra
-        how = install or f"pip install 'truce[{extra}]'"
+        how = install or f"pip install '{DISTRIBUTION}[{extra}]'"
         super().__init__(f"this needs {module}, which is not installed: {how}")
 
 

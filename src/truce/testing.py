@@ -12,7 +12,8 @@ or by a sourced ``declared`` event flagged irregular with exactly the unmet cond
 a rejected event or trigger changed nothing; replaying the log gives the same state;
 and ``as_of`` any recorded date equals a fresh replay up to that date.
 
-Requires ``hypothesis`` (install truce with its ``dev`` extra).
+Requires ``hypothesis``: ``pip install 'truce-ceasefire[testing]'``; without it, importing
+this module raises :class:`truce.MissingDependency` saying so.
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from truce.errors import MissingDependency, TruceError
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+except ImportError:  # pragma: no cover - exercised in a subprocess without hypothesis
+    raise MissingDependency("hypothesis", "testing") from None
 
 from truce.agreement import Agreement
 from truce.ceasefire import Ceasefire, _LiveContext
-from truce.errors import TruceError
 from truce.events import CLAIMABLE, Event, EventKind
 from truce.guards import FactCompare, evaluate, walk
 from truce.sources import Source

@@ -41,7 +41,7 @@ def _pyplot() -> Any:
 def timeline(ceasefire: Ceasefire, path: str | Path | None = None) -> Any:
     """Draw the timeline of ``ceasefire`` up to its as-of date; save it to ``path`` if given.
 
-    Returns the matplotlib ``Figure`` (needs ``truce[plot]``).
+    Returns the matplotlib ``Figure`` (needs the ``plot`` extra).
     """
     plt = _pyplot()
     agreement = ceasefire.agreement
