@@ -272,7 +272,7 @@ def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
     content = _load(name, as_of).diagram().text(fmt)
     if output is None:
         assert isinstance(content, str)
-        _echo(content)
+        _echo(content.rstrip("\n"))
         return
     from pathlib import Path
 
