@@ -1,4 +1,12 @@
-"""pandas DataFrames of a ceasefire's events, obligations and compliance (optional extra)."""
+"""pandas DataFrames of a ceasefire's events, obligations and compliance (optional extra).
+
+Columns get the dtypes pandas has for them, so a frame is ready to group, sort and plot:
+dates are ``datetime64``, day counts nullable ``Int64`` (a count that does not apply is
+``<NA>``, not a float NaN), statuses an *ordered* categorical (pending < active < partial <
+overdue < fulfilled < breached < waived, the order of :class:`truce.ObligationStatus`),
+kinds and parties categoricals. Every frame starts with an ``agreement`` column, so frames
+of several agreements concatenate into one (``pandas.concat``) and still say whose row is whose.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from truce.errors import MissingDependency
+from truce.events import EventKind
+from truce.status import ObligationStatus
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -15,21 +25,28 @@ __all__ = ["to_frame"]
 #: The columns of each frame, so an empty frame still has them.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "events": (
-        "date", "kind", "obligation", "fact", "value", "trigger", "party", "asserts", "reported_by", "text",
-        "source", "url",
+        "agreement", "date", "kind", "obligation", "fact", "value", "trigger", "party", "asserts", "reported_by",
+        "text", "source", "url",
     ),
     "obligations": (
-        "obligation", "party", "kind", "phase", "status", "since", "due", "original_due", "days_overdue",
-        "progress", "target", "disputed", "source",
+        "agreement", "obligation", "party", "kind", "phase", "status", "since", "due", "original_due",
+        "days_overdue", "progress", "target", "disputed", "source",
     ),
     "compliance": (
-        "party", "name", "obligations", "fulfilled", "overdue", "breached", "disputed", "partial", "active",
-        "pending", "waived", "incidents",
+        "agreement", "party", "name", "obligations", "fulfilled", "overdue", "breached", "disputed", "partial",
+        "active", "pending", "waived", "incidents",
     ),
-    "deadlines": ("obligation", "party", "due", "original", "status", "days_left", "days_overdue", "extensions"),
-    "history": ("date", "change", "describe", "source"),
+    "deadlines": (
+        "agreement", "obligation", "party", "due", "original", "status", "days_left", "days_overdue", "extensions",
+    ),
+    "history": ("agreement", "date", "change", "obligation", "before", "after", "irregular", "describe", "source"),
 }  # fmt: skip
 KINDS = tuple(COLUMNS)
+
+#: What changed, in a history row: the phase, or an obligation's status, progress or deadline.
+CHANGES = ("phase", "status", "progress", "deadline")
+_DATES = ("date", "due", "original_due", "original", "since")
+_COUNTS = ("days_overdue", "days_left", "extensions")
 
 
 def _pandas() -> Any:
@@ -40,19 +57,49 @@ def _pandas() -> Any:
 
 
 def to_frame(ceasefire: Ceasefire, what: str = "events") -> Any:
-    """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines or history."""
+    """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines or history.
+
+    >>> import truce
+    >>> frame = truce.load("gaza-2025").as_of("2025-12-29").to_frame("deadlines")
+    >>> frame.dtypes[["agreement", "due", "status", "days_overdue"]].astype(str).tolist()
+    ['category', 'datetime64[s]', 'category', 'Int64']
+    >>> frame["status"].cat.ordered
+    True
+    """
     if what not in KINDS:
         raise ValueError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
     pandas = _pandas()
     rows = _rows(ceasefire, what)
     frame = pandas.DataFrame(rows, columns=list(COLUMNS[what]))
-    for column in ("date", "due", "original_due", "original", "since"):
+    frame["agreement"] = pandas.Categorical([ceasefire.agreement.id] * len(frame))
+    for column in _DATES:
         if column in frame:
-            frame[column] = pandas.to_datetime(frame[column])
+            frame[column] = pandas.to_datetime(frame[column]).astype("datetime64[s]")
+    for column in _COUNTS:
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")
+    if "status" in frame:
+        frame["status"] = pandas.Categorical(frame["status"], categories=list(ObligationStatus), ordered=True)
+    if what == "events":
+        frame["kind"] = pandas.Categorical(frame["kind"], categories=list(EventKind))
+    if what == "history":
+        frame["change"] = pandas.Categorical(frame["change"], categories=list(CHANGES))
+        frame["irregular"] = frame["irregular"].astype(bool)
+    if what in ("obligations", "deadlines", "compliance", "events"):
+        parties = [p.id for p in ceasefire.agreement.parties]  # the definition's order, then any other value
+        parties += sorted({p for p in frame["party"] if isinstance(p, str)} - set(parties))
+        frame["party"] = pandas.Categorical(frame["party"], categories=parties)
+    if "disputed" in frame and what == "obligations":
+        frame["disputed"] = frame["disputed"].astype(bool)
+    for column in ("progress", "target"):
+        if column in frame:
+            frame[column] = frame[column].astype("Float64")
     return frame
 
 
 def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
+    from truce.ledger import PhaseChange
+
     day = ceasefire.date
     if what == "events":
         return [
@@ -95,12 +142,16 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
         return [row.to_dict() for row in ceasefire.compliance()]
     if what == "deadlines":
         return [d.to_dict() for d in ceasefire.deadlines()]
-    return [
-        {
+    rows = []
+    for c in ceasefire.history():
+        row: dict[str, Any] = {
             "date": c.date,
-            "change": type(c).__name__,
             "describe": c.describe(),
             "source": c.event.source.cite() if c.event is not None and c.event.source else None,
         }
-        for c in ceasefire.history()
-    ]
+        if isinstance(c, PhaseChange):
+            row.update(change="phase", obligation=None, before=c.from_phase, after=c.to_phase, irregular=c.irregular)
+        else:
+            row.update(change=c.what, obligation=c.obligation, before=c.before, after=c.after, irregular=False)
+        rows.append(row)
+    return rows
