@@ -30,14 +30,14 @@ def run(capsys):
 def test_list(run):
     out = run("list").stdout
     assert out.splitlines()[0].startswith("gaza-2025\tphase_two\t2026-02-19\t")
-    rows = json.loads(run("list", "--json").stdout)
-    assert [r["name"] for r in rows] == ["gaza-2025", "gaza-2025-01", "iran-israel-2025", "lebanon-2024"]
+    rows = json.loads(run("list", "--json").stdout)["agreements"]
+    assert [r["agreement"] for r in rows] == ["gaza-2025", "gaza-2025-01", "iran-israel-2025", "lebanon-2024"]
 
 
 def test_show(run):
     assert "begin_phase_two" in run("show", "gaza-2025").stdout
     data = json.loads(run("show", str(DOCS / "riverside.yaml"), "--json").stdout)
-    assert data["id"] == "riverside"
+    assert data["agreement"] == data["definition"]["id"] == "riverside"
 
 
 def test_status(run):
@@ -70,10 +70,12 @@ def test_unblock_history_deadlines(run):
     history = run("history", "gaza-2025").stdout
     assert "IRREGULAR" in history
     assert "[source: " in history
-    entries = json.loads(run("history", "gaza-2025", "--json").stdout)
+    entries = json.loads(run("history", "gaza-2025", "--json").stdout)["changes"]
     assert any(e["irregular"] for e in entries)
+    assert {e["change"] for e in entries} <= {"phase", "status", "progress", "deadline"}
     assert "overdue 77 days" in run("deadlines", "gaza-2025", "--as-of", "2025-12-29").stdout
-    assert json.loads(run("deadlines", "gaza-2025", "--as-of", "2025-12-29", "--json").stdout)[0]["days_overdue"] == 77
+    deadlines = json.loads(run("deadlines", "gaza-2025", "--as-of", "2025-12-29", "--json").stdout)["deadlines"]
+    assert deadlines[0]["days_overdue"] == 77
 
 
 def test_check_passes_and_fails_with_exit_codes(run, tmp_path):

@@ -37,7 +37,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "active", "pending", "waived", "incidents",
     ),
     "deadlines": (
-        "agreement", "obligation", "party", "due", "original", "status", "days_left", "days_overdue", "extensions",
+        "agreement", "obligation", "party", "due", "original_due", "status", "days_left", "days_overdue", "extensions",
     ),
     "history": ("agreement", "date", "change", "obligation", "before", "after", "irregular", "describe", "source"),
 }  # fmt: skip
@@ -45,7 +45,7 @@ KINDS = tuple(COLUMNS)
 
 #: What changed, in a history row: the phase, or an obligation's status, progress or deadline.
 CHANGES = ("phase", "status", "progress", "deadline")
-_DATES = ("date", "due", "original_due", "original", "since")
+_DATES = ("date", "due", "original_due", "since")
 _COUNTS = ("days_overdue", "days_left", "extensions")
 
 
