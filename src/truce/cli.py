@@ -348,6 +348,14 @@ def timeline(name: str, as_of: str | None, output: str) -> None:
     _echo(f"wrote {output}")
 
 
+def report(name: str, as_of: str | None, output: str, no_timeline: bool) -> None:
+    """Write a static HTML report (phase, blockers, deadlines, compliance, timeline, diagram) that works offline."""
+    from truce.report import write_report
+
+    write_report(_load(name, as_of), output, timeline=not no_timeline)
+    _echo(f"wrote {output}")
+
+
 _ARGUMENTS = {
     "name": "a bundled agreement (see `truce list`) or a YAML file",
     "target": "a trigger or a phase",
@@ -419,6 +427,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = command(timeline, "name")
     as_of(sub)
     sub.add_argument("-o", "--output", metavar="FILE", required=True, help="PNG or SVG file")
+    sub = command(report, "name")
+    as_of(sub)
+    sub.add_argument("-o", "--output", metavar="FILE", required=True, help="the HTML file to write")
+    sub.add_argument("--no-timeline", action="store_true", help="leave the timeline picture out")
     return parser
 
 
