@@ -72,6 +72,16 @@ def test_the_wheel_installs_and_answers_without_extras(tmp_path):
     version = run(bin_ / "truce", "--version", cwd=tmp_path).stdout
     assert version.strip() == f"truce, version {truce.__version__}"
 
+    dot = run(bin_ / "truce", "diagram", "gaza-2025", "--format", "dot", cwd=tmp_path).stdout
+    assert dot.startswith("digraph")  # DOT text needs no graphviz package
+    run(bin_ / "truce", "report", "iran-israel-2025", "-o", tmp_path / "report.html", cwd=tmp_path)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "truce-ceasefire[plot]" in page  # no matplotlib: the report says how to get the timeline
+    assert 'class="truce-diagram"' in page  # no graphviz: the diagram as a table
+    schemas = run(python, "-c", "from importlib import resources as r; print(sorted(p.name for p in "
+                  "(r.files('truce') / 'schemas').iterdir()))", cwd=tmp_path).stdout  # fmt: skip
+    assert "output.schema.json" in schemas
+
     missing = subprocess.run(
         [python, "-c", "import truce.testing"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
