@@ -147,6 +147,9 @@ class UnknownName(TruceError, KeyError):
         self.known = tuple(sorted(known))
         super().__init__(name)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.kind, self.name, self.known))
+
     def __str__(self) -> str:
         msg = f"unknown {self.kind} {self.name!r}"
         if self.known:
@@ -164,8 +167,12 @@ class MissingDependency(TruceError, ImportError):
     def __init__(self, module: str, extra: str | None = None, *, install: str | None = None) -> None:
         self.module = module
         self.extra = extra
+        self.install = install
         how = install or f"pip install '{DISTRIBUTION}[{extra}]'"
         super().__init__(f"this needs {module}, which is not installed: {how}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), (self.module, self.extra), {"install": self.install}))
 
 
 class TornLogWarning(UserWarning):
@@ -181,6 +188,9 @@ class TornLogWarning(UserWarning):
         self.text = text
         super().__init__(f"{path}:{line}: torn last line (an incomplete write?) ignored: {text[:60]!r}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.line, self.text))
+
 
 class TransitionError(TruceError):
     """A trigger cannot fire in the current phase; the ceasefire is left exactly as it was."""
@@ -189,6 +199,10 @@ class TransitionError(TruceError):
         self.trigger = trigger
         self.phase = phase
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keyword-only attributes: the default reduce would call cls(message) and fail
+        return (_rebuild, (type(self), (str(self),), {"trigger": self.trigger, "phase": self.phase}))
 
 
 class IllegalTransition(TransitionError):
@@ -205,3 +219,11 @@ class TransitionBlocked(TransitionError):
             trigger=blockers.trigger,
             phase=blockers.phase,
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.blockers,))
+
+
+def _rebuild(cls: type[Exception], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Exception:
+    """Unpickle an error whose constructor takes keyword arguments (process pools need this)."""
+    return cls(*args, **kwargs)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import math
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -135,15 +136,23 @@ def _status_atom_holds(atom: Guard, status: ObligationStatus, disputed: bool) ->
 
 
 def _fact_candidates(atoms: list[FactCompare]) -> list[object]:
-    """Values that together take every truth combination the comparisons allow, plus unknown."""
-    values: list[object] = [None, True, False, "\x00other"]
+    """Values that together take every truth combination the comparisons allow, plus unknown.
+
+    The literals cut each type's line into intervals; one value from each interval (and
+    each literal itself) is enough. Numbers: midpoints and neighbours. Texts: ``""``
+    below the smallest, and ``t + "\\x00"``, the least text greater than ``t``, which lies
+    in the interval just above ``t`` whenever that interval is not empty.
+    """
+    values: list[object] = [None, True, False, ""]
     numbers = sorted(
         {float(a.value) for a in atoms if isinstance(a.value, int | float) and not isinstance(a.value, bool)}
     )
     for low, high in itertools.pairwise(numbers):
         values.append((low + high) / 2)
-    for number in numbers:
-        values += [number - 1, number, number + 1]
+    for number in numbers:  # nextafter: ``n - 1 == n`` for a large float
+        values += [number - 1, math.nextafter(number, -math.inf), number, math.nextafter(number, math.inf), number + 1]
+    texts = sorted({a.value for a in atoms if isinstance(a.value, str)})
+    values += [text + "\x00" for text in texts]
     values += [a.value for a in atoms]
     return list(dict.fromkeys(values))
 

@@ -1,0 +1,152 @@
+"""verify and unblock held against brute force: what they prove must be true of every state.
+
+``verify`` reasons over abstract states; these tests draw concrete ones (statuses, fact
+values of every type, dates) and random runs, and check that nothing verify calls
+impossible or unreachable ever happens. ``unblock`` is compared with an exhaustive
+search over all subsets of unmet leaves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import attrs
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+import truce
+from truce.guards import Const, FactValue, Not, evaluate
+from truce.status import ObligationState, ObligationStatus
+from truce.testing import ReferenceFold, agreements, check_step, guards, guided_logs
+from truce.unblock import force, minimal_sets
+from truce.verification import satisfiable
+
+OBLIGATIONS = ["o1", "o2", "o3"]
+FACTS = ["f1", "f2"]
+ANCHORS = ["in_force", "p1"]
+DAY = dt.date(2025, 6, 1)
+FACT_VALUES = [None, True, False, 0, 1, 2, 3, 5, 6, -1, 2.5, 2.6, "", "alpha", "alpha\x00", "alphaz", "beta", "zz"]
+
+
+@attrs.frozen
+class Concrete:
+    """A concrete state: what a ledger could say on one day."""
+
+    as_of: dt.date
+    statuses: dict[str, tuple[ObligationStatus, bool]]
+    facts: dict[str, object]
+    anchors: dict[str, dt.date | None]
+
+    def obligation_state(self, obligation: str) -> ObligationState:
+        status, disputed = self.statuses[obligation]
+        o = truce.Obligation(obligation, None, obligation, truce.Source("s"))
+        claims = ()
+        if disputed:
+            claims = (
+                truce.Event(DAY, "claim", party="a", obligation=obligation, asserts="fulfilled"),
+                truce.Event(DAY, "claim", party="b", obligation=obligation, asserts="breached"),
+            )
+        overdue = status is ObligationStatus.OVERDUE
+        base = ObligationStatus.ACTIVE if overdue else status
+        due = self.as_of - dt.timedelta(days=1) if overdue else None
+        return ObligationState(o, base=base, since=DAY, active_since=DAY, due=due, claims=claims)
+
+    def fact_value(self, name: str) -> FactValue | None:
+        value = self.facts[name]
+        return None if value is None else FactValue(name, value, DAY)  # type: ignore[arg-type]
+
+    def anchor_date(self, anchor: str) -> dt.date | None:
+        return self.anchors[anchor]
+
+
+concrete_states = st.builds(
+    Concrete,
+    st.dates(dt.date(2024, 12, 1), dt.date(2026, 3, 1)),
+    st.fixed_dictionaries({o: st.tuples(st.sampled_from(list(ObligationStatus)), st.booleans()) for o in OBLIGATIONS}),
+    st.fixed_dictionaries({f: st.sampled_from(FACT_VALUES) for f in FACTS}),
+    st.fixed_dictionaries({a: st.none() | st.dates(dt.date(2024, 12, 1), dt.date(2026, 1, 1)) for a in ANCHORS}),
+)
+
+
+def test_a_text_comparison_verifies_clean_and_advances():
+    agreement = truce.load_agreement(
+        "text.yaml",
+        text="""
+id: text-compare
+title: Text comparison
+in_force: 2025-01-01
+parties: {a: {name: A, kind: state}}
+obligations: {o: {party: a, text: Do it, source: {title: S}}}
+facts: {stage: {text: Stage}}
+phases: [one, two]
+initial: one
+terminal: [two]
+transitions:
+  - {trigger: go, from: one, to: two, guard: "fact(stage) > 'alpha' and fulfilled(o)"}
+""",
+    )
+    assert truce.verify(agreement).ok, truce.verify(agreement)
+    ceasefire = truce.Ceasefire(
+        agreement,
+        [
+            truce.Event("2025-01-02", "fact", fact="stage", value="beta"),
+            truce.Event("2025-01-02", "fulfilled", obligation="o"),
+        ],
+    )
+    assert ceasefire.advance("go") == "two"
+
+
+@given(guards(OBLIGATIONS, FACTS, ANCHORS, max_leaves=2) | guards(OBLIGATIONS, FACTS, ANCHORS), concrete_states)
+def test_a_guard_that_holds_in_some_state_is_never_called_impossible(guard, state):
+    if evaluate(guard, state).holds:
+        assert satisfiable(guard) is not False, f"verify calls {guard.to_expr()} impossible, yet it holds"
+
+
+@given(agreements(), st.data())
+def test_what_a_run_reaches_verify_never_calls_unreachable_or_deadlocked(agreement, data):
+    report = truce.verify(agreement)
+    ceasefire, fold = truce.Ceasefire(agreement), ReferenceFold(agreement)
+    for event in data.draw(guided_logs(agreement)):
+        check_step(ceasefire, event, fold)
+    regular = []  # moves on a path of regular moves only: a declared move may go where guards cannot
+    for change in ceasefire.phase_history()[1:]:
+        if change.irregular:
+            break
+        regular.append(change)
+    reached = {agreement.initial} | {c.to_phase for c in regular}
+    left = {c.from_phase for c in regular}
+    note(str(report))
+    for finding in report.findings:
+        if finding.code == "unreachable-phase":
+            assert finding.ids[0] not in reached, f"verify calls {finding.ids[0]} unreachable; a run reached it"
+        if finding.code == "deadlock":
+            assert finding.ids[0] not in left, f"verify calls {finding.ids[0]} a deadlock; a run left it"
+        if finding.code == "impossible-guard":
+            fired = [c for c in regular if c.trigger == finding.ids[0]]
+            assert not any(f"{c.from_phase} -> {c.to_phase}" in finding.message for c in fired), finding.message
+
+
+def _brute_force(verdict: truce.Verdict, context: object) -> list[frozenset]:
+    """Every minimal set of unmet leaves whose forcing makes the guard hold, by trying all subsets."""
+    leaves = list(dict.fromkeys(leaf.guard for leaf in verdict.unmet() if not isinstance(leaf.guard, Const)))
+    working: list[frozenset] = []
+    for size in range(len(leaves) + 1):
+        for subset in map(frozenset, itertools.combinations(leaves, size)):
+            if any(smaller <= subset for smaller in working):
+                continue
+            if any(isinstance(g, Not) and g.child in subset for g in subset):
+                continue
+            if evaluate(force(verdict.guard, subset), context).holds:  # type: ignore[arg-type]
+                working.append(subset)
+    return working
+
+
+@given(guards(OBLIGATIONS, FACTS, ANCHORS), concrete_states)
+def test_unblock_finds_exactly_the_minimal_sets_brute_force_finds(guard, state):
+    verdict = evaluate(guard, state)
+    if verdict.holds or len(verdict.leaves()) > 12:
+        return
+    found, complete = minimal_sets(verdict, state)
+    assert complete
+    assert set(found) == set(_brute_force(verdict, state))
