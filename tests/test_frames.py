@@ -77,6 +77,6 @@ def test_numpy_and_pandas_dates_are_dates():
     ):
         assert gaza.as_of(day).phase == expected.phase
         assert gaza.as_of(day).date == dt.date(2025, 12, 29)
-    for missing in (numpy.datetime64("NaT"), pandas.NaT):
+    for missing in (numpy.datetime64("NaT", "D"), pandas.NaT):
         with pytest.raises(truce.DateError, match="expected a date"):
             gaza.as_of(missing)
