@@ -1,4 +1,4 @@
-"""The four bundled ceasefires side by side: where each stands and who is keeping what.
+"""The bundled ceasefires side by side: where each stands and who is keeping what.
 
 The story: analysts compare cases. For each bundled agreement we print its current phase,
 the last date its data covers, whether it moved irregularly (reality before the guards),
@@ -9,7 +9,7 @@ from collections import Counter
 
 import truce
 
-header = f"{'agreement':<18}{'phase':<20}{'data through':<14}{'irregular':<10}{'fulfilled':>10}{'overdue':>9}"
+header = f"{'agreement':<24}{'phase':<20}{'data through':<14}{'irregular':<10}{'fulfilled':>10}{'overdue':>9}"
 header += f"{'breached':>9}{'disputed':>9}{'pending':>8}{'total':>7}"
 print(header)
 print("-" * len(header))
@@ -19,7 +19,7 @@ for name in truce.agreements():
     disputed = sum(s.disputed for s in ceasefire.obligations())
     irregular = sum(c.irregular for c in ceasefire.phase_history())
     print(
-        f"{name:<18}{ceasefire.phase:<20}{ceasefire.data_through!s:<14}{irregular:<10}{counts['fulfilled']:>10}"
+        f"{name:<24}{ceasefire.phase:<20}{ceasefire.data_through!s:<14}{irregular:<10}{counts['fulfilled']:>10}"
         f"{counts['overdue']:>9}{counts['breached']:>9}{disputed:>9}{counts['pending']:>8}"
         f"{len(ceasefire.obligations()):>7}"
     )

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import truce
 from truce import TruceError
 from truce import cli as cli_module
 from truce.cli import main
@@ -29,13 +30,19 @@ def run(capsys):
 
 def test_list(run):
     out = run("list").stdout
-    assert out.splitlines()[0].startswith("gaza-2025\tphase_two\t2026-02-19\t")
+    assert out.splitlines()[0].startswith("gaza-2025\tphase_two\t2026-07-01\t")
     rows = json.loads(run("list", "--json").stdout)["agreements"]
-    assert [r["agreement"] for r in rows] == ["gaza-2025", "gaza-2025-01", "iran-israel-2025", "lebanon-2024"]
+    assert [r["agreement"] for r in rows] == truce.agreements()
+    lebanon = next(r for r in rows if r["agreement"] == "lebanon-2024")
+    assert (lebanon["superseded_by"], lebanon["data_through"]) == (["israel-lebanon-2026"], "2026-03-02")
+    assert "lebanon-2024\tcollapsed\t2026-03-02\t" in out
+    assert out.splitlines()[-1].endswith("\tsupersedes iran-israel-2025")
 
 
 def test_show(run):
     assert "begin_phase_two" in run("show", "gaza-2025").stdout
+    assert "superseded_by:\n- israel-lebanon-2026\ndata_through: 2026-03-02" in run("show", "lebanon-2024").stdout
+    assert json.loads(run("show", "us-iran-2026", "--json").stdout)["definition"]["supersedes"] == ["iran-israel-2025"]
     data = json.loads(run("show", str(DOCS / "riverside.yaml"), "--json").stdout)
     assert data["agreement"] == data["definition"]["id"] == "riverside"
 
@@ -56,7 +63,8 @@ def test_blockers(run):
     assert "[source: " in out
     data = json.loads(run("blockers", "gaza-2025", "begin_phase_two", "--as-of", "2025-12-29", "--json").stdout)
     assert data["unmet"][0]["days_overdue"] == 77
-    viewed = json.loads(run("blockers", "lebanon-2024", "implemented", "--view", "israel", "--json").stdout)
+    args = ("blockers", "lebanon-2024", "implemented", "--as-of", "2026-01-08", "--view", "israel", "--json")
+    viewed = json.loads(run(*args).stdout)
     assert viewed["view"].startswith("as israel claims it")
 
 

@@ -13,7 +13,7 @@ from truce import diagrams
 
 @pytest.fixture
 def iran() -> truce.Ceasefire:
-    return truce.load("iran-israel-2025")  # ends in war_ended; initial phase iran_ceasefire
+    return truce.load("iran-israel-2025").as_of("2025-06-25")  # war_ended; initial phase iran_ceasefire
 
 
 @pytest.fixture

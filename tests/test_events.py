@@ -66,11 +66,3 @@ def test_describe_names_kind_subject_and_value():
     event = Event("2025-10-14", "progress", obligation="remains", value=8, text="8 of 28")
     assert event.describe() == "2025-10-14 progress remains = 8: 8 of 28"
     assert Event("2025-01-01", "incident", text="x", time="04:00 GMT").time == "04:00 GMT"
-
-
-def test_the_fast_transition_event_equals_the_validated_one():
-    from truce.events import transition_event
-
-    fast = transition_event(dt.date(2025, 4, 8), "begin_phase_two")
-    assert fast == Event("2025-04-08", "transition", trigger="begin_phase_two")
-    assert hash(fast) == hash(Event("2025-04-08", "transition", trigger="begin_phase_two"))

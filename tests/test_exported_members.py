@@ -10,7 +10,7 @@ EXPECTED = {
     "TruceError", "Truth", "UnknownName", "Verdict", "__version__", "agreements", "dump_agreement",
     "evaluate", "load", "load_agreement", "load_events", "parse_guard", "read_agreement", "verify", "Finding",
     "Report", "Severity", "Compliance", "PartyCompliance", "Deadline", "MissingDependency", "ObligationChange",
-    "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning",
+    "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning", "SourceKind", "successor", "predecessor",
 }  # fmt: skip
 
 

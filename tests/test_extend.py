@@ -8,8 +8,8 @@ import pytest
 
 import truce
 from truce import Event
-from truce.ceasefire import CHECKPOINT_EVERY
 from truce.eventlog import EventLog
+from truce.record import CHECKPOINT_MIN as CHECKPOINT_EVERY
 from truce.testing import record_each, synthetic_agreement
 
 
@@ -46,7 +46,7 @@ def test_a_long_batch_equals_recording_one_by_one(agreement, count):
     one_by_one = record_each(agreement, events)
     assert batched.snapshot() == one_by_one.snapshot()
     assert batched.events == one_by_one.events
-    assert [c.events for c in batched._checkpoints] == [c.events for c in one_by_one._checkpoints]
+    assert [c.events for c in batched._record._checkpoints] == [c.events for c in one_by_one._record._checkpoints]
     for day in sorted({e.date for e in events})[:: max(1, count // 7)]:
         assert batched.as_of(day).snapshot() == one_by_one.as_of(day).snapshot()
     assert batched.history() == one_by_one.history()
@@ -218,16 +218,16 @@ def test_the_refusal_is_the_first_record_would_meet(riverside_agreement):
 
 
 def test_with_a_log_a_batch_that_cannot_be_written_leaves_nothing(tmp_path, riverside_agreement, monkeypatch):
-    import truce.loading
+    import truce.eventlog
 
-    real = truce.loading.event_to_data
+    real = truce.eventlog.event_to_data
 
     def fails_on_the_second(event):
         if event.text == "second":
             raise OSError("disk trouble")
         return real(event)
 
-    monkeypatch.setattr(truce.loading, "event_to_data", fails_on_the_second)
+    monkeypatch.setattr(truce.eventlog, "event_to_data", fails_on_the_second)
     path = tmp_path / "log.jsonl"
     live = truce.Ceasefire(riverside_agreement).log_to(path)
     with pytest.raises(OSError, match="disk trouble"):

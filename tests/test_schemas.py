@@ -120,6 +120,7 @@ def test_the_schemas_know_the_enumerations():
     ]
     obligation = definition["properties"]["obligations"]["additionalProperties"]
     assert obligation["properties"]["kind"]["enum"] == [str(k) for k in truce.ObligationKind]
+    assert definition["$defs"]["source"]["properties"]["kind"]["enum"] == [str(k) for k in truce.SourceKind]
     event = schema("events")["$defs"]["event"]["properties"]
     assert event["kind"]["enum"] == [str(k) for k in truce.EventKind]
     assert event["precision"]["enum"] == [str(p) for p in truce.Precision]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import truce
 import truce.ceasefire
+import truce.record
 from truce.testing import event_logs
 
 RIVERSIDE = truce.load_agreement(Path(__file__).resolve().parent.parent / "docs" / "riverside.yaml")
@@ -19,7 +20,7 @@ RIVERSIDE = truce.load_agreement(Path(__file__).resolve().parent.parent / "docs"
 
 @given(log=event_logs(RIVERSIDE, max_size=30), data=st.data())
 def test_as_of_from_a_checkpoint_equals_a_fresh_replay(log, data):
-    with mock.patch.object(truce.ceasefire, "CHECKPOINT_EVERY", 3):
+    with mock.patch.object(truce.record, "CHECKPOINT_MIN", 3):
         ceasefire = truce.Ceasefire(RIVERSIDE)
         for event in log:
             with contextlib.suppress(truce.TruceError):
@@ -33,11 +34,11 @@ def test_as_of_from_a_checkpoint_equals_a_fresh_replay(log, data):
 
 
 def test_checkpoints_are_taken_and_used(riverside):
-    with mock.patch.object(truce.ceasefire, "CHECKPOINT_EVERY", 2):
+    with mock.patch.object(truce.record, "CHECKPOINT_MIN", 2):
         ceasefire = truce.Ceasefire(riverside.agreement, riverside.events)
-        assert [c.events for c in ceasefire._checkpoints] == [2, 4]
+        assert [c.events for c in ceasefire._record._checkpoints] == [2, 4]
         later = ceasefire.as_of("2025-04-06")
-        assert later._checkpoints == ceasefire._checkpoints
+        assert later._record._checkpoints == ceasefire._record._checkpoints
         assert later.snapshot() == ceasefire.snapshot()
 
 

@@ -41,10 +41,12 @@ if TYPE_CHECKING:
     from truce.guards import Truth, Verdict, evaluate, parse_guard
     from truce.ledger import ObligationChange, PhaseChange
     from truce.limits import Limits
-    from truce.loading import agreements, dump_agreement, load, load_agreement, load_events, read_agreement
+    from truce.links import predecessor, successor
+    from truce.loading import agreements, dump_agreement, load_agreement, load_events, read_agreement
     from truce.obligations import Due, Measure, Obligation, ObligationKind
+    from truce.opening import load
     from truce.parties import Party, PartyKind
-    from truce.sources import Source
+    from truce.sources import Source, SourceKind
     from truce.status import ObligationState, ObligationStatus
     from truce.unblock import Unblock, UnblockSet
     from truce.verification import Finding, Report, Severity, verify
@@ -88,6 +90,7 @@ _LAZY: dict[str, str] = {
     "Severity": "truce.verification",
     "Snapshot": "truce.ceasefire",
     "Source": "truce.sources",
+    "SourceKind": "truce.sources",
     "Transition": "truce.agreement",
     "Truth": "truce.guards",
     "Unblock": "truce.unblock",
@@ -96,11 +99,13 @@ _LAZY: dict[str, str] = {
     "agreements": "truce.loading",
     "dump_agreement": "truce.loading",
     "evaluate": "truce.guards",
-    "load": "truce.loading",
+    "load": "truce.opening",
     "load_agreement": "truce.loading",
     "load_events": "truce.loading",
     "parse_guard": "truce.guards",
+    "predecessor": "truce.links",
     "read_agreement": "truce.loading",
+    "successor": "truce.links",
     "verify": "truce.verification",
 }
 
@@ -155,6 +160,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "Source",
+    "SourceKind",
     "TornLogWarning",
     "Transition",
     "TransitionBlocked",
@@ -173,6 +179,8 @@ __all__ = [
     "load_agreement",
     "load_events",
     "parse_guard",
+    "predecessor",
     "read_agreement",
+    "successor",
     "verify",
 ]

@@ -8,6 +8,7 @@ offending id, so a user fixes a file in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
@@ -57,6 +58,8 @@ class Transition:
 
 
 _T = TypeVar("_T", Party, Obligation, Phase, FactDef)
+#: An agreement id as ``truce.load`` takes it (the bundled names' rule).
+_AGREEMENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 
 
 def _index(items: Iterable[_T], what: str, problems: list[Problem]) -> dict[str, _T]:
@@ -75,6 +78,12 @@ class Agreement:
     ``in_force`` is the day it took effect; ``agreed`` when it was agreed, if earlier;
     ``ended`` when it ended, if it has. ``written`` is False for an announced, unwritten
     ceasefire, whose terms come from statements rather than a text.
+
+    ``supersedes`` and ``superseded_by`` name the agreements (by id, as ``truce.load``
+    takes them) this one replaced and was replaced by: a collapsed ceasefire and the one
+    that followed it stay two agreements, linked, rather than one record rewritten.
+    ``data_through`` is the latest date the gathered sources cover for this agreement:
+    what it says after that date is unknown, not "nothing happened".
     """
 
     id: str
@@ -92,6 +101,9 @@ class Agreement:
     ended: dt.date | None = attrs.field(default=None, converter=optional_date)
     summary: str | None = None
     written: bool = True
+    supersedes: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    superseded_by: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    data_through: dt.date | None = attrs.field(default=None, converter=optional_date)
     _party_index: dict[str, Party] = attrs.field(init=False, eq=False, repr=False)
     _obligation_index: dict[str, Obligation] = attrs.field(init=False, eq=False, repr=False)
     _phase_index: dict[str, Phase] = attrs.field(init=False, eq=False, repr=False)
@@ -120,8 +132,25 @@ class Agreement:
             problems.append(Problem(f"agreed {self.agreed} is after in_force {self.in_force}", field="agreed"))
         if self.ended and self.ended < self.in_force:
             problems.append(Problem(f"ended {self.ended} is before in_force {self.in_force}", field="ended"))
+        problems += self._link_problems()
         if problems:
             raise DefinitionError(problems)
+
+    def _link_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for field in ("supersedes", "superseded_by"):
+            for name in getattr(self, field):
+                if not isinstance(name, str) or not _AGREEMENT_ID.match(name):
+                    problems.append(Problem(f"{name!r} is not an agreement id (lower case, digits, -)", field=field))
+                elif name == self.id:
+                    problems.append(Problem("an agreement cannot link to itself", field=field))
+        if self.data_through is not None:
+            if self.data_through < self.in_force:
+                message = f"data_through {self.data_through} is before in_force {self.in_force}"
+                problems.append(Problem(message, field="data_through"))
+            if self.ended and self.ended > self.data_through:
+                problems.append(Problem(f"ended {self.ended} is after data_through {self.data_through}", field="ended"))
+        return problems
 
     def _reference_problems(self) -> list[Problem]:
         problems: list[Problem] = []

@@ -13,13 +13,13 @@ from typing import Any
 
 import attrs
 
-from truce.agreement import Agreement
+from truce.agreement import Agreement, Transition
 from truce.dates import days
-from truce.guards import FactCompare, Fulfilled, StatusIs, Verdict
+from truce.guards import AnyOf, FactCompare, Fulfilled, GuardContext, StatusIs, Verdict, evaluate
+from truce.html import blockers_html
 from truce.sources import Source
-from truce.status import ObligationState
 
-__all__ = ["DEFAULT_VIEW", "Blocker", "Blockers", "describe_view"]
+__all__ = ["DEFAULT_VIEW", "Blocker", "Blockers", "describe_leaf", "describe_view", "explain"]
 
 #: Whose account a report is evaluated on when no party's view is asked for (see truce.views).
 DEFAULT_VIEW = "reported facts (claims kept apart)"
@@ -110,11 +110,14 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def describe_leaf(
-    verdict: Verdict, agreement: Agreement, states: dict[str, ObligationState], as_of: dt.date
-) -> Blocker:
-    """Turn one leaf verdict into a :class:`Blocker` with everything the ledger knows."""
+def describe_leaf(verdict: Verdict, agreement: Agreement, context: GuardContext) -> Blocker:
+    """Turn one leaf verdict into a :class:`Blocker` with everything the ledger knows.
+
+    Only the leaf's own obligation is read, so a report costs what its guard names, not
+    what the agreement holds.
+    """
     guard = verdict.guard
+    as_of = context.as_of
     common: dict[str, Any] = {
         "condition": guard.to_expr(),
         "met": verdict.holds,
@@ -122,7 +125,7 @@ def describe_leaf(
         "reason": verdict.reason,
     }
     if isinstance(guard, Fulfilled | StatusIs):
-        state = states[guard.obligation]
+        state = context.obligation_state(guard.obligation)
         obligation = state.obligation
         party = agreement.party(obligation.party) if obligation.party else None
         measure = obligation.measure
@@ -217,8 +220,6 @@ class Blockers:
         return str(self)
 
     def _repr_html_(self) -> str:
-        from truce.html import blockers_html
-
         return blockers_html(self)
 
     def to_dict(self) -> dict[str, Any]:
@@ -236,3 +237,39 @@ class Blockers:
             "unmet": [b.to_dict() for b in self.unmet],
             "met": [b.to_dict() for b in self.met],
         }
+
+
+def explain(
+    agreement: Agreement,
+    context: GuardContext,
+    phase: str,
+    trigger: str,
+    routes: list[Transition],
+    view: str | None = None,
+) -> Blockers:
+    """What blocks ``trigger`` from ``phase`` (any of ``routes`` would do) as ``context`` has it.
+
+    Each condition is listed once, unmet ones first, with what the record says of it.
+    """
+    guard = routes[0].guard if len(routes) == 1 else AnyOf(tuple(t.guard for t in routes))
+    verdict = evaluate(guard, context)
+
+    def unique(leaves: tuple[Verdict, ...]) -> tuple[Blocker, ...]:
+        seen: dict[str, Blocker] = {}
+        for leaf in leaves:
+            expr = leaf.guard.to_expr()
+            if expr not in seen:
+                seen[expr] = describe_leaf(leaf, agreement, context)
+        return tuple(seen.values())
+
+    return Blockers(
+        agreement.id,
+        trigger,
+        phase,
+        routes[0].to_phase,
+        context.as_of,
+        unique(verdict.unmet()),
+        unique(verdict.met()),
+        guard=guard.to_expr(),
+        view=describe_view(view),
+    )

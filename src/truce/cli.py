@@ -42,7 +42,7 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE
 FORMATS = ("dot", "mermaid", "svg", "png")
 #: The version of the ``--json`` shapes; it changes when a key is renamed, removed or retyped.
 JSON_SCHEMA = 1
-_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote")
+_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote", "kind")
 BINARY_FORMATS = ("png",)
 
 
@@ -122,13 +122,17 @@ def list_command(as_json: bool) -> None:
     rows = []
     for name in truce.agreements():
         ceasefire = truce.load(name)
+        agreement = ceasefire.agreement
+        through = agreement.data_through or ceasefire.data_through  # the sources' horizon, else the last event
         rows.append(
             {
                 "agreement": name,
-                "title": ceasefire.agreement.title,
-                "in_force": ceasefire.agreement.in_force.isoformat(),
+                "title": agreement.title,
+                "in_force": agreement.in_force.isoformat(),
                 "phase": ceasefire.phase,
-                "data_through": ceasefire.data_through.isoformat() if ceasefire.data_through else None,
+                "data_through": through.isoformat() if through else None,
+                "supersedes": list(agreement.supersedes),
+                "superseded_by": list(agreement.superseded_by),
             }
         )
     if as_json:
@@ -138,15 +142,30 @@ def list_command(as_json: bool) -> None:
         from rich.markup import escape
         from rich.table import Table
 
-        table = Table("name", "title", "in force", "phase", "data through")
+        table = Table("name", "title", "in force", "phase", "data through", "links")
         for row in rows:
             table.add_row(
-                *(escape(str(row[key] or "")) for key in ("agreement", "title", "in_force", "phase", "data_through"))
+                *(escape(str(row[key] or "")) for key in ("agreement", "title", "in_force", "phase", "data_through")),
+                escape(_links(row)),
             )
         _console().print(table)
         return
     for row in rows:
-        _echo(f"{row['agreement']}\t{row['phase']}\t{row['data_through']}\t{row['title']}")
+        links = _links(row)
+        _echo(
+            f"{row['agreement']}\t{row['phase']}\t{row['data_through']}\t{row['title']}"
+            + (f"\t{links}" if links else "")
+        )
+
+
+def _links(row: dict[str, Any]) -> str:
+    """``supersedes X; superseded by Y`` for an agreement's links, or nothing."""
+    parts = []
+    if row["supersedes"]:
+        parts.append("supersedes " + ", ".join(row["supersedes"]))
+    if row["superseded_by"]:
+        parts.append("superseded by " + ", ".join(row["superseded_by"]))
+    return "; ".join(parts)
 
 
 def show(name: str, as_json: bool) -> None:
@@ -306,11 +325,23 @@ def check(name: str, as_json: bool) -> None:
     """Verify an agreement (a bundled name or a YAML file); exit 1 if it has errors."""
     import truce
     from truce.errors import DefinitionError, Problem
+    from truce.provenance import copy_only
     from truce.verification import Finding, Report, Severity
 
     try:
         ceasefire = _load(name)
         report = truce.verify(ceasefire.agreement)
+        weak = tuple(
+            Finding(
+                Severity.WARNING,
+                "copy-only-source",
+                tuple(x for x in (e.subject, e.trigger, e.to) if x),
+                f"{e.date} {e.kind} {e.subject or e.trigger or e.to} rests only on a copy: "
+                + (e.source.cite() if e.source else ""),
+            )
+            for e in copy_only(ceasefire.events)
+        )
+        report = Report(report.agreement, report.findings + weak)
     except DefinitionError as exc:
         problems: tuple[Problem, ...] = exc.problems
         report = Report(name, tuple(Finding(Severity.ERROR, "definition", (), str(p)) for p in problems))

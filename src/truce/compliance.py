@@ -9,13 +9,15 @@ move made before its conditions held is part of how an agreement is kept.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from truce.agreement import Agreement
 from truce.events import Event
+from truce.html import compliance_html
 from truce.ledger import PhaseChange
 from truce.status import ObligationState
 
@@ -81,9 +83,7 @@ class Compliance:
         return str(self)
 
     def _repr_html_(self) -> str:
-        from truce.html import compliance_html
-
-        return compliance_html(self)
+        return compliance_html(self, COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,24 +97,33 @@ class Compliance:
 def compliance(
     agreement: Agreement,
     states: list[ObligationState],
-    incidents: list[Event],
-    phase_log: list[PhaseChange],
+    incidents: Sequence[Event],
+    attributed: Mapping[str | None, int],
+    phase_log: Sequence[PhaseChange],
     as_of: dt.date,
 ) -> Compliance:
+    """Count each party's obligations by status on ``as_of``, and the incidents attributed to it.
+
+    ``attributed`` counts incidents per party as recorded; they are counted again from
+    ``incidents`` only when some were recorded after ``as_of`` (a ceasefire asked about
+    an earlier day than its last event).
+    """
+    if incidents and incidents[-1].date > as_of:
+        attributed = Counter(e.party for e in incidents if e.date <= as_of)
     rows = []
     owing = [(p.id, p.name) for p in agreement.parties]
     if any(s.obligation.party is None for s in states):
         owing.append((NO_PARTY, NO_PARTY))
     for party, name in owing:
         mine = [s for s in states if (s.obligation.party or NO_PARTY) == party]
-        attributed = sum(1 for e in incidents if e.party == party and e.date <= as_of)
-        if not mine and not attributed:
+        counted = attributed.get(party, 0)
+        if not mine and not counted:
             continue
         counts = dict.fromkeys(COLUMNS, 0)
         for state in mine:
             counts[str(state.status_on(as_of))] += 1
             counts["disputed"] += state.disputed
-        counts["incidents"] = attributed
+        counts["incidents"] = counted
         rows.append(PartyCompliance(party, name, tuple(s.obligation.id for s in mine), **counts))
     irregular = tuple(c for c in phase_log if c.irregular and c.date <= as_of)
     return Compliance(agreement.id, as_of, tuple(rows), irregular)

@@ -5,7 +5,7 @@ Run by ``make demo``. Every line it prints comes from the bundled, sourced data.
 
 from __future__ import annotations
 
-from truce.loading import load
+from truce.opening import load
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from truce.agreement import Agreement
 from truce.errors import EventError, LoadError, Problem
 from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
+from truce.loading import event_to_data, load_events
 
 __all__ = ["EventLog"]
 
@@ -53,8 +54,6 @@ class EventLog:
 
     def read(self) -> list[Event]:
         """Every complete event in the log (a missing file is an empty log)."""
-        from truce.loading import load_events
-
         if not self.path.exists():
             return []
         return load_events(self.path, self.agreement, limits=self.limits)
@@ -70,8 +69,6 @@ class EventLog:
         A crash during the write leaves at most a torn last line, which the next append
         moves aside; nothing was acknowledged until the fsync returned.
         """
-        from truce.loading import event_to_data
-
         if not events:
             return
         lines = b"".join(

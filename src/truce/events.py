@@ -198,29 +198,3 @@ class Event:
         if self.text:
             head += f": {self.text}"
         return head
-
-
-# Each field's slot, with its default: writing through the slot descriptors skips the
-# frozen class's __setattr__ guard at a third of object.__setattr__'s cost.
-_SLOTS: tuple[tuple[Any, Any], ...] = tuple(
-    (Event.__dict__[f.name], f.default) for f in attrs.fields(Event) if f.default is not attrs.NOTHING
-)
-_DATE: Any = Event.__dict__["date"]
-_KIND: Any = Event.__dict__["kind"]
-_TRIGGER: Any = Event.__dict__["trigger"]
-
-
-def transition_event(day: dt.date, trigger: str) -> Event:
-    """A bare ``transition`` event for a trigger the caller has already checked.
-
-    ``Ceasefire.advance`` validates the trigger against the agreement and the date against
-    the log before it calls this, so re-running the constructor's validators would only
-    cost time on the hottest path. Equal to ``Event(day, "transition", trigger=trigger)``.
-    """
-    event = object.__new__(Event)
-    for slot, default in _SLOTS:
-        slot.__set__(event, default)
-    _DATE.__set__(event, day)
-    _KIND.__set__(event, EventKind.TRANSITION)
-    _TRIGGER.__set__(event, trigger)
-    return event

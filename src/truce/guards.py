@@ -28,7 +28,7 @@ from truce._names import is_id
 from truce.dates import days
 from truce.errors import DefinitionError, Problem
 from truce.limits import DEFAULT_LIMITS
-from truce.status import ObligationState, ObligationStatus
+from truce.status import FactValue, ObligationState, ObligationStatus
 
 __all__ = [
     "After",
@@ -80,16 +80,6 @@ class Truth(enum.Enum):
     @classmethod
     def of(cls, value: bool) -> Truth:
         return cls.TRUE if value else cls.FALSE
-
-
-@attrs.frozen
-class FactValue:
-    """A fact's value as last reported, with the event that reported it."""
-
-    name: str
-    value: bool | int | float | str
-    date: dt.date
-    event: object = attrs.field(default=None, eq=False)
 
 
 class GuardContext(Protocol):

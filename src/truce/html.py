@@ -7,7 +7,7 @@ urls become links only when they are http(s) (a ``Source`` refuses anything else
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from truce.sources import Source
@@ -98,14 +98,12 @@ def ceasefire_html(ceasefire: Ceasefire) -> str:
     )
 
 
-def compliance_html(report: Compliance) -> str:
-    from truce.compliance import COLUMNS
-
-    rows = [[escape(r.name), str(len(r.obligations)), *[str(getattr(r, c)) for c in COLUMNS]] for r in report.parties]
+def compliance_html(report: Compliance, columns: Sequence[str]) -> str:
+    rows = [[escape(r.name), str(len(r.obligations)), *[str(getattr(r, c)) for c in columns]] for r in report.parties]
     irregular = "".join(f"<li>{escape(c.describe())}</li>" for c in report.irregular)
     return (
         f"<div><p><strong>{escape(report.agreement)}</strong>: compliance as of {escape(report.as_of)}</p>"
-        + _table(["party", "owes", *COLUMNS], rows)
+        + _table(["party", "owes", *columns], rows)
         + (f"<p>irregular moves:</p><ul>{irregular}</ul>" if irregular else "")
         + "</div>"
     )

@@ -1,31 +1,31 @@
-"""The ledger: a fold of events into obligation statuses, facts and the record of changes.
+"""The ledger: the one fold of events into obligation statuses, facts and the record of changes.
 
-Applying one event touches only what that event is about, so recording is O(1) in the
-length of the log. The ledger never decides whether a transition may fire: that is the
-machine's job (see :mod:`truce.ceasefire`); it only records phase changes it is told about.
+Applying an event touches only what the event is about, so recording costs the same on
+the millionth event as on the first. The ledger never decides whether a transition may
+fire (that is :mod:`truce.engine`'s job); it is the model the engine moves, and its
+``phase`` is the one place the current phase is kept.
 
-Its append-only parts (incidents, claims on facts, the change record) are never rewritten,
-so a :class:`Checkpoint` is a copy of the small dictionaries plus the lengths of those
-lists: cheap to take every few thousand events, and enough to restore the ledger as it
-stood, which is what makes ``as_of`` a bisect plus a short replay.
+What grows with the log (claims, extensions, incidents, the phase record) lives in
+append-only lists. A :class:`Checkpoint` keeps the small dictionaries and the *lengths*
+of those lists, and a ledger restored from it shares the lists and copies one only when
+it appends to it. So checkpoints are cheap to take, a view of any past day costs a
+restore and a short replay, and nothing is ever copied per query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import operator
 from typing import Any, TypeAlias
 
 import attrs
 
 from truce.agreement import Agreement
 from truce.events import Event, EventKind
-from truce.guards import FactValue, Verdict
+from truce.guards import Verdict
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
-from truce.status import ObligationState, ObligationStatus
+from truce.status import EventSlice, FactValue, ObligationState, ObligationStatus
 
-__all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "ObligationChange", "PhaseChange"]
+__all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "Moment", "ObligationChange", "PhaseChange"]
 
 
 @attrs.frozen
@@ -78,7 +78,6 @@ class ObligationChange:
 
 Change: TypeAlias = PhaseChange | ObligationChange
 
-
 #: The reports that settle an obligation's status outright, and the status each sets.
 SETTLING = {
     EventKind.FULFILLED: ObligationStatus.FULFILLED,
@@ -87,84 +86,55 @@ SETTLING = {
 }
 
 
-class _Owed:
-    """The ledger's working copy of one obligation's state: mutable, so recording is cheap.
+class _Shared:
+    """An append-only list that a restored ledger shares with its original until it appends."""
 
-    Readers never see it: :meth:`freeze` gives the frozen :class:`ObligationState`,
-    cached until the next change. A settling report (fulfilled, breached, waived)
-    decides status, date and evidence at once, so recording one stores just the report,
-    in ``settled``; ``base``, ``since`` and ``evidence`` are read through it until
-    something sets one of them directly.
-    """
+    __slots__ = ("items", "owned", "size")
+
+    def __init__(self, items: list[Any], size: int, owned: bool) -> None:
+        self.items, self.size, self.owned = items, size, owned
+
+    def append(self, item: Any) -> None:
+        if not self.owned:  # the list is another ledger's too: take our prefix first
+            self.items, self.owned = self.items[: self.size], True
+        self.items.append(item)
+        self.size += 1
+
+    def view(self) -> EventSlice:
+        return EventSlice(self.items, self.size)
+
+    def cut(self, size: int) -> None:
+        """Undo appends back to ``size`` (a refused batch); only for a list this ledger owns."""
+        if self.owned:
+            del self.items[size:]
+        self.size = size
+
+
+class _Owed:
+    """The ledger's working state of one obligation; readers get a frozen :class:`ObligationState`."""
 
     __slots__ = (
-        "_base", "_evidence", "_since", "active_since", "claims", "due", "extensions", "frozen", "obligation",
-        "original_due", "progress", "settled",
+        "active_since", "base", "claims", "due", "evidence", "extensions", "frozen", "latest", "obligation",
+        "original_due", "progress", "since",
     )  # fmt: skip
 
     def __init__(self, obligation: Obligation) -> None:
         self.obligation = obligation
-        self.settled: Event | None = None
-        self._base = ObligationStatus.PENDING
-        self._since: dt.date | None = None
-        self._evidence: Event | None = None
+        self.base = ObligationStatus.PENDING
+        self.since: dt.date | None = None
         self.active_since: dt.date | None = None
         self.progress: float | None = None
         self.due: dt.date | None = None
         self.original_due: dt.date | None = None
-        self.extensions: tuple[Event, ...] = ()
-        self.claims: tuple[Event, ...] = ()
+        self.evidence: Event | None = None
+        self.extensions = _Shared([], 0, True)
+        self.claims = _Shared([], 0, True)
+        self.latest: dict[str, str] = {}  # each party's latest claim: what "disputed" needs
         self.frozen: ObligationState | None = None
-
-    def _unsettle(self) -> None:
-        settled = self.settled
-        if settled is not None:
-            self._base, self._since, self._evidence = SETTLING[settled.kind], settled.date, settled
-            self.settled = None
-
-    @property
-    def base(self) -> ObligationStatus:
-        settled = self.settled
-        return self._base if settled is None else SETTLING[settled.kind]
-
-    @base.setter
-    def base(self, value: ObligationStatus) -> None:
-        self._unsettle()
-        self._base = value
-
-    @property
-    def since(self) -> dt.date | None:
-        settled = self.settled
-        return self._since if settled is None else settled.date
-
-    @since.setter
-    def since(self, value: dt.date | None) -> None:
-        self._unsettle()
-        self._since = value
-
-    @property
-    def evidence(self) -> Event | None:
-        settled = self.settled
-        return self._evidence if settled is None else settled
-
-    @evidence.setter
-    def evidence(self, value: Event | None) -> None:
-        self._unsettle()
-        self._evidence = value
-
-    @classmethod
-    def thaw(cls, values: tuple[Any, ...]) -> _Owed:
-        """An _Owed from the slot values :data:`_owed_state` read off another."""
-        owed = cls.__new__(cls)
-        for name, value in zip(cls.__slots__, values, strict=True):
-            setattr(owed, name, value)
-        return owed
 
     def freeze(self) -> ObligationState:
         frozen = self.frozen
-        evidence = self.evidence
-        # the recording fast path changes only ``settled``, which shows as new evidence
-        if frozen is None or frozen.evidence is not evidence:
+        if frozen is None:
             frozen = self.frozen = ObligationState(
                 self.obligation,
                 self.base,
@@ -173,93 +143,119 @@ class _Owed:
                 self.progress,
                 self.due,
                 self.original_due,
-                evidence,
-                self.extensions,
-                self.claims,
+                self.evidence,
+                self.extensions.view(),
+                self.claims.view(),
+                latest=tuple(self.latest.items()),
             )
         return frozen
 
+    def saved(self) -> tuple[Any, ...]:
+        return (
+            self.base, self.since, self.active_since, self.progress, self.due, self.original_due, self.evidence,
+            self.extensions.items, self.extensions.size, self.claims.items, self.claims.size, dict(self.latest),
+        )  # fmt: skip
 
-#: An _Owed's slot values as one tuple (read in C). A checkpoint keeps them flat, one tuple
-#: for all obligations: a tuple is one allocation where forty copies were forty, and the
-#: copies, allocated a million events at a time, kept waking the garbage collector while
-#: the list of events was young and every collection walked it.
-_owed_state = operator.attrgetter(*_Owed.__slots__)
-_OWED_WIDTH = len(_Owed.__slots__)
+    def load(self, saved: tuple[Any, ...], *, owned: bool) -> None:
+        (self.base, self.since, self.active_since, self.progress, self.due, self.original_due, self.evidence,
+         extensions, n_extensions, claims, n_claims, latest) = saved  # fmt: skip
+        if owned:  # undo in place: this ledger's own lists are cut back
+            self.extensions.cut(n_extensions)
+            self.claims.cut(n_claims)
+        else:
+            self.extensions, self.claims = _Shared(extensions, n_extensions, False), _Shared(claims, n_claims, False)
+        self.latest = dict(latest)
+        self.frozen = None
 
 
-@attrs.frozen(repr=False, eq=False)  # internal: no generated methods nobody calls (start-up)
+@attrs.frozen(repr=False, eq=False)
 class Checkpoint:
-    """The ledger after ``events`` events: its dictionaries, and how long its logs were."""
+    """The ledger after ``events`` events: small state copied, growing lists by length."""
 
     events: int
     phase: str
-    owed: tuple[Any, ...]  # every obligation's slot values, in definition order, end to end
+    owed: tuple[tuple[Any, ...], ...]
     facts: dict[str, FactValue]
     entered: dict[str, dt.date]
-    lengths: tuple[int, int, int, int]
+    attributed: dict[str | None, int]
+    lists: tuple[tuple[list[Any], int], ...]  # fact claims, incidents, phase record
 
 
-@attrs.define(repr=False, eq=False)  # internal: no generated methods nobody calls (start-up)
 class Ledger:
-    """Mutable accumulator behind a :class:`~truce.Ceasefire`; copies go through checkpoints."""
+    """Mutable accumulator behind a :class:`~truce.Ceasefire`; views go through checkpoints.
 
-    agreement: Agreement
-    phase: str
-    owed: dict[str, _Owed]
-    facts: dict[str, FactValue] = attrs.field(factory=dict)
-    fact_claims: list[Event] = attrs.field(factory=list)
-    incidents: list[Event] = attrs.field(factory=list)
-    phase_log: list[PhaseChange] = attrs.field(factory=list)
-    changes: list[Change] | None = None
-    entered: dict[str, dt.date] = attrs.field(factory=dict)
+    It is also the model the ``transitions`` machine moves: the machine writes the new
+    phase straight into :attr:`phase` (see :mod:`truce.engine`).
+    """
 
-    @classmethod
-    def start(cls, agreement: Agreement, *, track_changes: bool = False) -> Ledger:
+    __slots__ = ("agreement", "attributed", "changes", "entered", "fact_claims", "facts", "incidents", "owed",
+                 "phase", "phase_log")  # fmt: skip
+
+    def __init__(self, agreement: Agreement, *, track_changes: bool = False) -> None:
         """The ledger on entry into force: initial phase entered, its obligations active.
 
         With ``track_changes`` it also keeps every obligation change (for ``history()``);
         a ledger that only answers questions does not pay for that record.
         """
-        ledger = cls(agreement, agreement.initial, {o.id: _Owed(o) for o in agreement.obligations})
-        ledger.changes = [] if track_changes else None
-        ledger.entered[ANCHOR_IN_FORCE] = agreement.in_force
+        self.agreement = agreement
+        self.phase = agreement.initial
+        self.owed = {o.id: _Owed(o) for o in agreement.obligations}
+        self.facts: dict[str, FactValue] = {}
+        self.fact_claims = _Shared([], 0, True)
+        self.incidents = _Shared([], 0, True)
+        self.attributed: dict[str | None, int] = {}  # incidents per attributed party
+        self.phase_log = _Shared([], 0, True)
+        self.changes: list[Change] | None = [] if track_changes else None
+        self.entered: dict[str, dt.date] = {ANCHOR_IN_FORCE: agreement.in_force}
         start = PhaseChange(agreement.in_force, None, agreement.initial, None)
-        ledger.phase_log.append(start)
-        if ledger.changes is not None:
-            ledger.changes.append(start)
-        ledger._enter(agreement.initial, agreement.in_force, anchor=ANCHOR_IN_FORCE)
-        return ledger
+        self.phase_log.append(start)
+        if self.changes is not None:
+            self.changes.append(start)
+        self._enter(agreement.initial, agreement.in_force, anchor=ANCHOR_IN_FORCE)
+
+    # --- checkpoints ------------------------------------------------------------------
 
     def checkpoint(self, events: int) -> Checkpoint:
         return Checkpoint(
             events,
             self.phase,
-            tuple(itertools.chain.from_iterable(map(_owed_state, self.owed.values()))),
+            tuple(owed.saved() for owed in self.owed.values()),
             dict(self.facts),
             dict(self.entered),
-            (len(self.fact_claims), len(self.incidents), len(self.phase_log), len(self.changes or ())),
+            dict(self.attributed),
+            tuple((s.items, s.size) for s in (self.fact_claims, self.incidents, self.phase_log)),
         )
 
-    def restore(self, checkpoint: Checkpoint) -> Ledger:
-        """A new ledger as it stood at ``checkpoint`` (taken from this ledger or an ancestor)."""
-        claims, incidents, phases, changes = checkpoint.lengths
-        return Ledger(
-            self.agreement,
-            checkpoint.phase,
-            {
-                key: _Owed.thaw(checkpoint.owed[start : start + _OWED_WIDTH])
-                for key, start in zip(self.owed, range(0, len(checkpoint.owed), _OWED_WIDTH), strict=True)
-            },
-            dict(checkpoint.facts),
-            self.fact_claims[:claims],
-            self.incidents[:incidents],
-            self.phase_log[:phases],
-            None if self.changes is None else self.changes[:changes],
-            dict(checkpoint.entered),
-        )
+    def restored(self, checkpoint: Checkpoint) -> Ledger:
+        """A new ledger as it stood at ``checkpoint``, sharing this one's lists (a view)."""
+        ledger = Ledger.__new__(Ledger)
+        ledger.agreement = self.agreement
+        ledger.owed = {}
+        for obligation, saved in zip(self.agreement.obligations, checkpoint.owed, strict=True):
+            owed = ledger.owed[obligation.id] = _Owed.__new__(_Owed)
+            owed.obligation = obligation
+            owed.load(saved, owned=False)
+        shared = [_Shared(items, size, False) for items, size in checkpoint.lists]
+        ledger.fact_claims, ledger.incidents, ledger.phase_log = shared
+        ledger.changes = None
+        ledger._reset(checkpoint)
+        return ledger
 
-    # --- reading (the GuardContext protocol, minus as_of) ---------------------------
+    def undo(self, checkpoint: Checkpoint) -> None:
+        """Put this ledger back as it stood at ``checkpoint`` (taken from it), in place."""
+        for owed, saved in zip(self.owed.values(), checkpoint.owed, strict=True):
+            owed.load(saved, owned=True)
+        for mine, (_, size) in zip((self.fact_claims, self.incidents, self.phase_log), checkpoint.lists, strict=True):
+            mine.cut(size)
+        self._reset(checkpoint)
+
+    def _reset(self, checkpoint: Checkpoint) -> None:
+        self.phase = checkpoint.phase
+        self.facts = dict(checkpoint.facts)
+        self.entered = dict(checkpoint.entered)
+        self.attributed = dict(checkpoint.attributed)
+
+    # --- reading ----------------------------------------------------------------------
 
     def obligation_state(self, obligation: str) -> ObligationState:
         try:
@@ -278,30 +274,37 @@ class Ledger:
     def anchor_date(self, anchor: str) -> dt.date | None:
         return self.entered.get(anchor)
 
-    # --- writing --------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------
 
     def apply(self, event: Event) -> None:
-        """Fold one already-validated, non-transition event into the ledger."""
+        """Fold one event that names only what the agreement defines (not a phase move)."""
         kind = event.kind
+        if kind is EventKind.INCIDENT:
+            self.incidents.append(event)
+            self.attributed[event.party] = self.attributed.get(event.party, 0) + 1
+            return
         if kind is EventKind.FACT:
             assert event.fact is not None
             assert event.value is not None
             self.facts[event.fact] = FactValue(event.fact, event.value, event.date, event)
             return
-        if kind is EventKind.INCIDENT:
-            self.incidents.append(event)
-            return
-        if kind is EventKind.CLAIM and event.obligation is None:
+        oid = event.obligation
+        if oid is None:  # a claim about a fact
             self.fact_claims.append(event)
             return
-        assert event.obligation is not None
-        owed = self.owed[event.obligation]
-        base, progress, due = owed.base, owed.progress, owed.due
-        _apply_to_obligation(owed, event)
+        owed = self.owed[oid]
         owed.frozen = None
-        if self.changes is None:
+        if kind is EventKind.CLAIM:
+            owed.claims.append(event)
+            assert event.party is not None
+            assert event.asserts is not None
+            owed.latest[event.party] = event.asserts
             return
-        oid = event.obligation
+        if self.changes is None:
+            _fold(owed, event)
+            return
+        base, progress, due = owed.base, owed.progress, owed.due
+        _fold(owed, event)
         if owed.base is not base:
             self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
         elif owed.progress != progress and owed.progress is not None:
@@ -311,48 +314,17 @@ class Ledger:
             was_due = None if due is None else due.isoformat()
             self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))
 
-    def settle_run(self, run: list[Event]) -> bool:
-        """Fold settling reports as if one by one, but per obligation; False (and nothing
-        changed) if one names an obligation the agreement does not define.
-
-        Only the last report in the run sets an obligation's status, date and evidence;
-        the first may start its clock (``active_since``); any ``fulfilled`` one fills a
-        measure. Change tracking is off (callers with a change record fold step by step).
-        """
-        last = {event.obligation: event for event in run}
-        if not last.keys() <= self.owed.keys():
-            return False
-        first: dict[str | None, Event] | None = None
-        fulfilled: set[str | None] | None = None
-        for oid, event in last.items():
-            assert oid is not None
-            owed = self.owed[oid]
-            if owed.active_since is None:
-                if first is None:
-                    first = {e.obligation: e for e in reversed(run)}
-                owed.active_since = first[oid].date
-            owed.settled = event
-            owed.frozen = None
-            measure = owed.obligation.measure
-            if measure is not None:
-                if fulfilled is None:
-                    fulfilled = {e.obligation for e in run if e.kind is EventKind.FULFILLED}
-                if oid in fulfilled:
-                    owed.progress = measure.target
-        return True
-
-    def enter_phase(self, change: PhaseChange) -> None:
-        """Record a phase change the machine has made (regular or declared)."""
-        self.phase = change.to_phase
+    def entered_phase(self, change: PhaseChange) -> None:
+        """Record a phase change the engine has made (regular or declared): the phase is already set."""
         self.phase_log.append(change)
         if self.changes is not None:
             self.changes.append(change)
         self._enter(change.to_phase, change.date, anchor=change.to_phase)
 
     def _enter(self, phase: str, on: dt.date, *, anchor: str) -> None:
-        if phase not in self.entered:
+        first_entry = phase not in self.entered
+        if first_entry:
             self.entered[phase] = on
-        first_entry = self.entered[phase] == on
         for o in self.agreement.touched_by(anchor):
             owed = self.owed[o.id]
             owed_here = o.phase == phase or (o.phase is None and anchor == ANCHOR_IN_FORCE)
@@ -361,32 +333,31 @@ class Ledger:
                 if anchor != ANCHOR_IN_FORCE and self.changes is not None:
                     self.changes.append(ObligationChange(on, o.id, "status", "pending", "active"))
             if owed.due is None and o.due is not None:
-                if first_entry and o.due.after in (anchor, phase):
-                    owed.due = owed.original_due = o.due.resolve(on)
-                    owed.frozen = None
-                elif o.due.date is not None:
+                if o.due.date is not None:
                     owed.due = owed.original_due = o.due.date
                     owed.frozen = None
+                elif first_entry and o.due.after in (anchor, phase):
+                    owed.due = owed.original_due = o.due.resolve(on)
+                    owed.frozen = None
 
 
-def _apply_to_obligation(owed: _Owed, event: Event) -> None:
+def _fold(owed: _Owed, event: Event) -> None:
+    """One obligation report: settling, extension or progress (claims are kept apart)."""
     kind = event.kind
-    if kind in SETTLING:  # status, date and evidence come from the report (see _Owed)
+    settles = SETTLING.get(kind)
+    if settles is not None:
         if owed.active_since is None:
             owed.active_since = event.date
-        owed.settled = event
+        owed.base, owed.since, owed.evidence = settles, event.date, event
         measure = owed.obligation.measure
         if kind is EventKind.FULFILLED and measure is not None:
             owed.progress = measure.target
-        return
-    if kind is EventKind.CLAIM:
-        owed.claims = (*owed.claims, event)
         return
     if kind is EventKind.EXTENDED:
         if owed.original_due is None:
             owed.original_due = owed.due
         owed.due = event.due
-        owed.extensions = (*owed.extensions, event)
+        owed.extensions.append(event)
         return
     assert kind is EventKind.PROGRESS
     if owed.active_since is None:
@@ -405,3 +376,22 @@ def _apply_to_obligation(owed: _Owed, event: Event) -> None:
         owed.since = event.date
     owed.base = base
     owed.progress = progress
+
+
+class Moment:
+    """A ledger seen on one day: what guards read (a :class:`~truce.guards.GuardContext`)."""
+
+    __slots__ = ("as_of", "ledger")
+
+    def __init__(self, ledger: Ledger, as_of: dt.date) -> None:
+        self.ledger = ledger
+        self.as_of = as_of
+
+    def obligation_state(self, obligation: str) -> ObligationState:
+        return self.ledger.obligation_state(obligation)
+
+    def fact_value(self, name: str) -> FactValue | None:
+        return self.ledger.facts.get(name)
+
+    def anchor_date(self, anchor: str) -> dt.date | None:
+        return self.ledger.entered.get(anchor)

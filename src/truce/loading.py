@@ -21,15 +21,14 @@ import attrs
 from truce import _bundled as bundled
 from truce._yaml import decode, read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
-from truce.ceasefire import Ceasefire
-from truce.dates import DateLike, to_date
+from truce.dates import to_date
 from truce.errors import DefinitionError, LoadError, Problem, TornLogWarning, TruceError
 from truce.events import Event
 from truce.guards import Const, Guard, parse_guard
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
-from truce.sources import Source
+from truce.sources import Source, SourceKind
 
 if TYPE_CHECKING:
     from pathlib import Path  # imported where a file is read: bundled data needs no pathlib
@@ -38,10 +37,10 @@ __all__ = [
     "agreements",
     "dump_agreement",
     "event_to_data",
-    "load",
     "load_agreement",
     "load_events",
     "read_agreement",
+    "read_bundled",
 ]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
@@ -120,7 +119,7 @@ def _build(factory: Callable[..., Any], field: str, problems: _Problems, where: 
 
 # --- sources --------------------------------------------------------------------------
 
-_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote")
+_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote", "kind")
 
 
 def _read_source(
@@ -159,8 +158,21 @@ def _read_source(
         url=_text(data, "url", field, problems),
         locator=_text(data, "locator", field, problems),
         quote=_text(data, "quote", field, problems),
+        kind=_source_kind(data, field, problems),
     )
     return source
+
+
+def _source_kind(data: Mapping[str, Any], field: str, problems: _Problems) -> SourceKind | None:
+    value = _text(data, "kind", field, problems)
+    if value is None:
+        return None
+    try:
+        return SourceKind(value)
+    except ValueError:
+        allowed = ", ".join(k.value for k in SourceKind)
+        problems.add(f"unknown source kind {value!r}; one of {allowed}", f"{field}.kind", data)
+        return None
 
 
 def _read_registry(
@@ -185,6 +197,7 @@ def _read_registry(
 _TOP = (
     "id", "title", "summary", "agreed", "in_force", "ended", "written", "sources", "parties",
     "facts", "obligations", "phases", "initial", "terminal", "transitions",
+    "supersedes", "superseded_by", "data_through",
 )  # fmt: skip
 
 
@@ -212,6 +225,9 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
     summary = _text(top, "summary", "agreement", problems)
     agreed = _date(top, "agreed", "agreement", problems)
     ended = _date(top, "ended", "agreement", problems)
+    data_through = _date(top, "data_through", "agreement", problems)
+    supersedes = _name_list(top.get("supersedes"), "supersedes", problems)
+    superseded_by = _name_list(top.get("superseded_by"), "superseded_by", problems)
     problems.check()
     assert agreement_id is not None
     assert title is not None
@@ -234,9 +250,26 @@ def read_agreement(data: object, *, path: str = "<data>", limits: Limits = DEFAU
             transitions=transitions,
             facts=facts,
             sources=tuple(registry.values()),
+            supersedes=supersedes,
+            superseded_by=superseded_by,
+            data_through=data_through,
         )
     except DefinitionError as exc:
         raise DefinitionError([_with_path(p, path) for p in exc.problems], path=path) from None
+
+
+def _name_list(value: object, field: str, problems: _Problems) -> list[str]:
+    """Agreement ids: one name or a list of names."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            problems.add(f"expected an agreement id, got {_kind(item)}", field, value)
+    return names
 
 
 def _with_path(problem: Problem, path: str) -> Problem:
@@ -473,7 +506,10 @@ def _source_out(source: Source, registry: Mapping[str, Source]) -> object:
                     out["locator"] = source.locator
                 return out
             return f"{source.key}#{source.locator}" if source.locator else source.key
-    return {k: v for k, v in attrs.asdict(source, recurse=False).items() if v is not None and k != "key"}
+    out = {k: v for k, v in attrs.asdict(source, recurse=False).items() if v is not None and k != "key"}
+    if source.kind is not None:
+        out["kind"] = str(source.kind)  # plain text: YAML cannot dump the enum
+    return out
 
 
 def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
@@ -487,6 +523,11 @@ def agreement_to_data(agreement: Agreement) -> dict[str, Any]:
             out[key] = getattr(agreement, key)
     if not agreement.written:
         out["written"] = False
+    for key in ("supersedes", "superseded_by"):
+        if getattr(agreement, key):
+            out[key] = list(getattr(agreement, key))
+    if agreement.data_through is not None:
+        out["data_through"] = agreement.data_through
     out["sources"] = {key: _source_out(s, {}) for key, s in registry.items()}
     out["parties"] = {
         p.id: {"name": p.name, "kind": str(p.kind), **({"source": _source_out(p.source, registry)} if p.source else {})}
@@ -758,7 +799,8 @@ def _bundled_data(filename: str) -> Any:
     return data
 
 
-def _bundled(name: str) -> tuple[Agreement, list[Event]]:
+def read_bundled(name: str) -> tuple[Agreement, list[Event]]:
+    """A bundled agreement's definition and its sourced event log."""
     known = agreements()
     if not _NAME.match(name) or name not in known:
         raise LoadError([Problem(f"no bundled agreement named {name!r}; bundled: {', '.join(known)}")])
@@ -769,54 +811,3 @@ def _bundled(name: str) -> tuple[Agreement, list[Event]]:
         return agreement, []
     records, sources = _log_records(log, f"{label}.events.yaml")
     return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
-
-
-def _looks_like_path(name: str) -> bool:
-    return name.endswith((".yaml", ".yml", ".json")) or "/" in name or "\\" in name
-
-
-def load(
-    name_or_path: str | Path,
-    *,
-    events: str | Path | None = None,
-    as_of: DateLike | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Ceasefire:
-    """A :class:`~truce.Ceasefire` for a bundled agreement name or a YAML file path.
-
-    For a file ``x.yaml`` the events are read from ``events`` if given, else from a
-    sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. The result stands at
-    the end of its data (``data_through``) unless ``as_of`` is given.
-    """
-    if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
-        from pathlib import Path
-
-        path = Path(name_or_path)
-        agreement = load_agreement(path, limits=limits)
-        log = Path(events) if events is not None else _sibling_log(path)
-        loaded = load_events(log, agreement, limits=limits) if log is not None else []
-    else:
-        agreement, loaded = _bundled(str(name_or_path))
-        if events is not None:
-            loaded += load_events(events, agreement, limits=limits)
-    return _replay(agreement, loaded, as_of)
-
-
-def _sibling_log(path: Path) -> Path | None:
-    stem = path.name.rsplit(".", 1)[0]
-    for suffix in (".events.yaml", ".events.jsonl"):
-        candidate = path.with_name(stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
-    ceasefire = Ceasefire(agreement)
-    try:
-        ceasefire.extend(events)
-    except TruceError as exc:
-        n = getattr(exc, "index", 0)
-        event = events[n]
-        raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
-    return ceasefire.as_of(as_of) if as_of is not None else ceasefire

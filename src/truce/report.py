@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from truce.errors import MissingDependency
-from truce.html import blockers_html, ceasefire_html, compliance_html, escape
+from truce.html import blockers_html, ceasefire_html, escape
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -64,7 +64,7 @@ def html_report(ceasefire: Ceasefire, *, timeline: bool = True) -> str:
         _standing(ceasefire),
         _ways_out(ceasefire),
         _deadlines(ceasefire),
-        f"<h2>Compliance</h2>{compliance_html(ceasefire.compliance())}",
+        f"<h2>Compliance</h2>{ceasefire.compliance()._repr_html_()}",
         _timeline(ceasefire) if timeline else "",
         _diagram(ceasefire),
         f"<h2>Obligations</h2>{ceasefire_html(ceasefire)}",

@@ -9,13 +9,88 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 import attrs
 
-from truce.events import Event
+from truce.events import Event, Value
 from truce.obligations import Obligation
 
-__all__ = ["ObligationState", "ObligationStatus"]
+__all__ = ["EventSlice", "FactValue", "ObligationState", "ObligationStatus"]
+
+
+class EventSlice(Sequence[Event]):
+    """The first ``length`` events of an append-only list that others may extend, then a ``tail``.
+
+    Claims, extensions, incidents and the log itself grow with the record; copying them
+    into a tuple for every state asked for made queries on a long log cost as much as
+    the log. A slice shares the list and remembers its length (a view that records more
+    keeps its own events in ``tail``), so taking one costs nothing, and it reads,
+    compares and pickles like the tuple it stands for.
+    """
+
+    __slots__ = ("_events", "_length", "_tail")
+
+    def __init__(
+        self,
+        events: Sequence[Event] = (),
+        length: int | None = None,
+        tail: Sequence[Event] = (),
+    ) -> None:
+        self._events = events
+        self._length = len(events) if length is None else length
+        self._tail = tail
+
+    def __len__(self) -> int:
+        return self._length + len(self._tail)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        if isinstance(index, slice):
+            if not self._tail:
+                return tuple(self._events[: self._length][index])
+            return tuple(self)[index]
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("event index out of range")
+        return self._events[index] if index < self._length else self._tail[index - self._length]
+
+    def __iter__(self) -> Iterator[Event]:
+        return itertools.chain(itertools.islice(self._events, self._length), self._tail)
+
+    def __reversed__(self) -> Iterator[Event]:
+        return itertools.chain(reversed(self._tail), (self._events[i] for i in range(self._length - 1, -1, -1)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (EventSlice, (tuple(self),))
+
+
+@attrs.frozen
+class FactValue:
+    """A fact's value as last reported, with the event that reported it."""
+
+    name: str
+    value: Value
+    date: dt.date
+    event: object = attrs.field(default=None, eq=False)
 
 
 class ObligationStatus(enum.StrEnum):
@@ -36,6 +111,10 @@ SETTLED = frozenset({ObligationStatus.FULFILLED, ObligationStatus.BREACHED, Obli
 SATISFIED = frozenset({ObligationStatus.FULFILLED, ObligationStatus.WAIVED})
 
 
+def _slice(events: Sequence[Event]) -> EventSlice:
+    return events if isinstance(events, EventSlice) else EventSlice(tuple(events))
+
+
 @attrs.frozen
 class ObligationState:
     """The state of one obligation as the events so far have it.
@@ -53,8 +132,10 @@ class ObligationState:
     due: dt.date | None = None
     original_due: dt.date | None = None
     evidence: Event | None = None
-    extensions: tuple[Event, ...] = ()
-    claims: tuple[Event, ...] = ()
+    extensions: Sequence[Event] = attrs.field(default=(), converter=_slice)
+    claims: Sequence[Event] = attrs.field(default=(), converter=_slice)
+    #: each party's latest claim (party, asserted status), when the ledger knows it already
+    _latest: tuple[tuple[str, str], ...] | None = attrs.field(default=None, eq=False, repr=False, alias="latest")
 
     def status_on(self, as_of: dt.date) -> ObligationStatus:
         """The status on ``as_of``: the stored one, or overdue if active past the deadline."""
@@ -85,12 +166,16 @@ class ObligationState:
     @property
     def disputed(self) -> bool:
         """True when parties' claims conflict with each other or with a reported settlement."""
-        latest: dict[str, str] = {}
-        for claim in self.claims:
-            assert claim.party is not None
-            assert claim.asserts is not None
-            latest[claim.party] = claim.asserts
-        asserted = set(latest.values())
+        latest = self._latest
+        if latest is None:
+            by_party: dict[str, str] = {}
+            for claim in self.claims:
+                assert claim.party is not None
+                assert claim.asserts is not None
+                by_party[claim.party] = claim.asserts
+            latest = tuple(by_party.items())
+            object.__setattr__(self, "_latest", latest)
+        asserted = {asserts for _, asserts in latest}
         if self.base in SETTLED and self.evidence is not None:
             asserted.add(str(self.base))
         return len(asserted) > 1

@@ -16,10 +16,11 @@ from typing import Any
 
 import attrs
 
-from truce.blockers import Blocker
+from truce.agreement import Agreement, Transition
+from truce.blockers import Blocker, describe_leaf
 from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict, evaluate
 
-__all__ = ["Unblock", "UnblockSet", "force", "minimal_sets"]
+__all__ = ["Unblock", "UnblockSet", "force", "minimal_sets", "unblock"]
 
 MAX_TERMS = 200_000
 
@@ -162,3 +163,16 @@ class Unblock:
             "guard": self.guard,
             "sets": [s.to_dict() for s in self.sets],
         }
+
+
+def unblock(agreement: Agreement, context: GuardContext, phase: str, trigger: str, routes: list[Transition]) -> Unblock:
+    """The minimal unblock sets for ``trigger`` from ``phase`` (any of ``routes``) as ``context`` has it."""
+    guard = routes[0].guard if len(routes) == 1 else AnyOf(tuple(t.guard for t in routes))
+    verdict = evaluate(guard, context)
+    terms, complete = minimal_sets(verdict, context) if not verdict.holds else ([], True)
+    leaves = {leaf.guard: leaf for leaf in verdict.leaves()}
+    sets = tuple(
+        UnblockSet(tuple(describe_leaf(leaves[g], agreement, context) for g in sorted(term, key=lambda g: g.to_expr())))
+        for term in terms
+    )
+    return Unblock(trigger, phase, routes[0].to_phase, context.as_of, sets, verdict.holds, complete, guard.to_expr())

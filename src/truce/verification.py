@@ -144,9 +144,8 @@ def _fact_candidates(atoms: list[FactCompare]) -> list[object]:
     in the interval just above ``t`` whenever that interval is not empty.
     """
     values: list[object] = [None, True, False, ""]
-    numbers = sorted(
-        {float(a.value) for a in atoms if isinstance(a.value, int | float) and not isinstance(a.value, bool)}
-    )
+    # booleans compare as the numbers 0 and 1 (``-1 < false`` holds), so they cut the line too
+    numbers = sorted({float(a.value) for a in atoms if isinstance(a.value, int | float)})
     for low, high in itertools.pairwise(numbers):
         values.append((low + high) / 2)
     for number in numbers:  # nextafter: ``n - 1 == n`` for a large float

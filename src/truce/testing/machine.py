@@ -136,8 +136,10 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
         @rule(step=st.integers(0, 30), spoil=st.integers(0, 9), data=st.data())
         def record_event(self, step: int, spoil: int, data: st.DataObject) -> None:
             self.day += dt.timedelta(days=step)
-            make = spoiled_events if spoil == 0 else events_for
-            self._step(data.draw(make(agreement, self.day)))
+            if spoil < 2:
+                self._step(data.draw(spoiled_events(agreement, self.day, self.ceasefire.data_through)))
+            else:
+                self._step(data.draw(events_for(agreement, self.day)))
 
         @precondition(lambda self: bool(self.ceasefire.triggers()))
         @rule(data=st.data())
@@ -158,7 +160,8 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
                 self.day += dt.timedelta(days=step)
                 batch.append(data.draw(events_for(agreement, self.day)))
             if 0 <= spoil < len(batch):
-                batch[spoil] = data.draw(spoiled_events(agreement, batch[spoil].date))
+                last = batch[spoil - 1].date if spoil else self.ceasefire.data_through
+                batch[spoil] = data.draw(spoiled_events(agreement, batch[spoil].date, last))
             note(f"extend {format_events(batch)}")
             expected: ReferenceFold | None = self.reference.copy()
             try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,12 @@ def _fact_values(agreement: Agreement, fact: str) -> list[bool | int | float | s
     return list(dict.fromkeys(values))
 
 
+def _counts(target: float) -> st.SearchStrategy[int | float]:
+    """Progress counts, with the ones that matter often: none, one short of the target, the target, past it."""
+    edges = sorted({0, 1, max(int(target) - 1, 0), int(target), int(target) + 1, target})
+    return st.sampled_from(edges) | st.integers(0, int(target) + 1)
+
+
 def events_for(agreement: Agreement, date: dt.date) -> st.SearchStrategy[Event]:
     """One event about ``agreement`` dated ``date``: any kind, any obligation, fact or trigger."""
     options: list[st.SearchStrategy[Event]] = []
@@ -69,7 +76,7 @@ def events_for(agreement: Agreement, date: dt.date) -> st.SearchStrategy[Event]:
                         st.just(date),
                         st.just("progress"),
                         obligation=st.just(o.id),
-                        value=st.integers(0, int(o.measure.target) + 1),  # type: ignore[union-attr]
+                        value=_counts(o.measure.target),  # type: ignore[union-attr]
                     )
                 )
             )
@@ -119,17 +126,22 @@ def event_logs(draw: Callable[..., Any], agreement: Agreement, max_size: int = 2
     return events
 
 
-def spoiled_events(agreement: Agreement, date: dt.date) -> st.SearchStrategy[Event]:
-    """Events no ceasefire of ``agreement`` may take: unknown names, or dated before it existed."""
-    early = (agreement.agreed or agreement.in_force) - dt.timedelta(days=1)
-    return st.sampled_from(
-        [
-            Event(date, "fulfilled", obligation="no_such_obligation"),
-            Event(date, "fact", fact="no_such_fact", value=1),
-            Event(date, "transition", trigger="no_such_trigger"),
-            Event(early, "incident", text="dated before the agreement"),
-        ]
-    )
+def spoiled_events(agreement: Agreement, date: dt.date, last: dt.date | None = None) -> st.SearchStrategy[Event]:
+    """Events no ceasefire of ``agreement`` may take after an event dated ``last``.
+
+    Unknown names, a date before the agreement existed, and (given ``last``) a date
+    after the agreement's start but before the last event: out of order.
+    """
+    start = agreement.agreed or agreement.in_force
+    spoiled = [
+        Event(date, "fulfilled", obligation="no_such_obligation"),
+        Event(date, "fact", fact="no_such_fact", value=1),
+        Event(date, "transition", trigger="no_such_trigger"),
+        Event(start - dt.timedelta(days=1), "incident", text="dated before the agreement"),
+    ]
+    if last is not None and last > start:
+        spoiled.append(Event(last - dt.timedelta(days=1), "incident", text="out of order"))
+    return st.sampled_from(spoiled)
 
 
 # --- guided generation ---------------------------------------------------------------
@@ -164,7 +176,7 @@ def _options(agreement: Agreement, leaf: Guard, fold: ReferenceFold, day: dt.dat
     made = [[Event(day, kind, obligation=oid, source=TEST_SOURCE)] for kind in ("fulfilled", "breached", "waived")]
     measure = agreement.obligation(oid).measure
     if measure is not None:
-        for value in (0, max(measure.target / 2, 0.5), measure.target):
+        for value in dict.fromkeys((0, max(measure.target / 2, 0.5), max(measure.target - 1, 0.5), measure.target)):
             made.append([Event(day, "progress", obligation=oid, value=value, source=TEST_SOURCE)])
     parties = [p.id for p in agreement.parties]
     if len(parties) >= 2:
@@ -213,20 +225,83 @@ def _plan(
         if not working:
             continue
         events, day = draw(st.sampled_from(working))
+        events = _installments(draw, agreement, leaf, day) + events
         for event in events:
             moved = _on(event, day)
-            trial.record(moved)
+            try:
+                trial.record(moved)
+            except TruceError:
+                continue
             planned.append(moved)
     return planned, day
+
+
+def _installments(draw: Callable[..., Any], agreement: Agreement, leaf: Guard, day: dt.date) -> list[Event]:
+    """Progress reports that come before a measure is met: counts short of the target, one short often."""
+    inner = leaf.child if isinstance(leaf, Not) else leaf
+    if not isinstance(inner, Fulfilled | StatusIs):
+        return []
+    measure = agreement.obligation(inner.obligation).measure
+    if measure is None:
+        return []
+    counts = sorted(draw(st.lists(_counts(measure.target), max_size=2)))
+    return [Event(day, "progress", obligation=inner.obligation, value=n, source=TEST_SOURCE) for n in counts]
 
 
 def _on(event: Event, day: dt.date) -> Event:
     return event if event.date == day else attrs.evolve(event, date=day)
 
 
+def _towards(agreement: Agreement, phase: str, goal: Transition) -> Transition | None:
+    """The first move of a shortest path from ``phase`` to firing ``goal`` (None if there is none)."""
+    first: dict[str, Transition | None] = {phase: None}
+    queue = deque([phase])
+    while queue:
+        here = queue.popleft()
+        if here in goal.from_phases:
+            return first[here] or goal
+        for t in agreement.transitions_from(here):
+            if t.to_phase not in first:
+                first[t.to_phase] = first[here] or t
+                queue.append(t.to_phase)
+    return None
+
+
+def _hops(agreement: Agreement, goal: Transition | None) -> int:
+    """How many moves the shortest path from the initial phase to firing ``goal`` takes."""
+    phase, hops = agreement.initial, 0
+    while goal is not None and hops <= len(agreement.phases):
+        step = _towards(agreement, phase, goal)
+        if step is None:
+            break
+        hops += 1
+        if step is goal:
+            break
+        phase = step.to_phase
+    return hops
+
+
+def _exit(agreement: Agreement, fold: ReferenceFold, goal: Transition | None) -> st.SearchStrategy[Transition]:
+    """A way out: mostly the next step towards this run's goal transition, sometimes any.
+
+    Each run draws one transition as its goal, so over a few dozen runs every transition,
+    including side exits such as an expiry or a collapse, is aimed at, and the path to
+    it is walked; a uniform pick ends most runs in the first terminal phase it can reach.
+    """
+    exits = agreement.transitions_from(fold.phase)
+    step = _towards(agreement, fold.phase, goal) if goal is not None else None
+    if step is None:
+        return st.sampled_from(exits)
+    return st.integers(0, 19).flatmap(lambda pick: st.just(step) if pick < 19 else st.sampled_from(exits))
+
+
 @st.composite
 def guided_logs(
-    draw: Callable[..., Any], agreement: Agreement, max_steps: int = 12, guide: float | None = None
+    draw: Callable[..., Any],
+    agreement: Agreement,
+    max_steps: int = 16,
+    guide: float | None = None,
+    goal: Transition | None = None,
 ) -> list[Event]:
     """A date-ordered log that tries to move ``agreement`` through its transitions.
 
@@ -237,18 +312,25 @@ def guided_logs(
     spoiled by noise or time): the recording paths must refuse them too.
     """
     chance = guide if guide is not None else draw(st.sampled_from([0.5, 0.8, 1.0]))
+    # a wide integer modulo the count: hypothesis favours the ends of a short range, and a
+    # goal drawn near-uniformly is what lets a few dozen runs aim at every transition
+    transitions = agreement.transitions
+    if goal is None and transitions:
+        goal = transitions[draw(st.integers(0, 2**16)) % len(transitions)]
     fold = ReferenceFold(agreement)
     day = agreement.agreed or agreement.in_force
     log: list[Event] = []
-    for _ in range(draw(st.integers(1, max_steps))):
+    steps = draw(st.integers(1, max_steps)) + 2 * _hops(agreement, goal)  # room to walk to the goal
+    for _ in range(steps):
         exits = [t for t in agreement.transitions if fold.phase in t.from_phases]
         if exits and draw(st.floats(0, 1)) < chance:
-            transition = draw(st.sampled_from(exits))
+            transition = draw(_exit(agreement, fold, goal))
             planned, day = _plan(draw, agreement, fold, transition, day)
             planned.append(Event(day, "transition", trigger=transition.trigger))
         else:
             day += dt.timedelta(days=draw(st.integers(0, 40)))
-            noise = spoiled_events(agreement, day) if draw(st.integers(0, 9)) == 0 else events_for(agreement, day)
+            last = log[-1].date if log else None
+            noise = spoiled_events(agreement, day, last) if draw(st.integers(0, 9)) == 0 else events_for(agreement, day)
             planned = [draw(noise)]
         for event in planned:
             log.append(event)

@@ -1,0 +1,70 @@
+"""Opening a ceasefire: a bundled name or a file, its definition and its event log, replayed.
+
+This sits above both the file formats (:mod:`truce.loading`) and the live object
+(:mod:`truce.ceasefire`): reading never needs a ceasefire, and a ceasefire never needs
+to know where its events came from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from truce.agreement import Agreement
+from truce.ceasefire import Ceasefire
+from truce.dates import DateLike
+from truce.errors import LoadError, Problem, TruceError
+from truce.events import Event
+from truce.limits import DEFAULT_LIMITS, Limits
+from truce.loading import load_agreement, load_events, read_bundled
+
+__all__ = ["load"]
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.endswith((".yaml", ".yml", ".json")) or "/" in name or "\\" in name
+
+
+def load(
+    name_or_path: str | Path,
+    *,
+    events: str | Path | None = None,
+    as_of: DateLike | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Ceasefire:
+    """A :class:`~truce.Ceasefire` for a bundled agreement name or a YAML file path.
+
+    For a file ``x.yaml`` the events are read from ``events`` if given, else from a
+    sibling ``x.events.yaml`` or ``x.events.jsonl`` if one exists. The result stands at
+    the end of its data (``data_through``) unless ``as_of`` is given.
+    """
+    if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
+        path = Path(name_or_path)
+        agreement = load_agreement(path, limits=limits)
+        log = Path(events) if events is not None else _sibling_log(path)
+        loaded = load_events(log, agreement, limits=limits) if log is not None else []
+    else:
+        agreement, loaded = read_bundled(str(name_or_path))
+        if events is not None:
+            loaded += load_events(events, agreement, limits=limits)
+    return _replay(agreement, loaded, as_of)
+
+
+def _sibling_log(path: Path) -> Path | None:
+    stem = path.name.rsplit(".", 1)[0]
+    for suffix in (".events.yaml", ".events.jsonl"):
+        candidate = path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
+    ceasefire = Ceasefire(agreement)
+    try:
+        ceasefire.extend(events)
+    except TruceError as exc:
+        n = getattr(exc, "index", 0)
+        event = events[n]
+        raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
+    return ceasefire.as_of(as_of) if as_of is not None else ceasefire

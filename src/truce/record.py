@@ -1,0 +1,209 @@
+"""The record: events recorded so far, the ledger they fold into, checkpoints, views and undo.
+
+Events arrive in date order and are only ever appended, so a *view* of the record up to
+some event (``as_of``, ``what_if``) can share the list of events and read a prefix of it;
+events a view records itself go to a tail of its own. Every so often the record keeps a
+:class:`~truce.ledger.Checkpoint` of the ledger, so a view starts from the nearest one
+and replays only the few events after it. The spacing grows with the log (a fixed share
+of it, never fewer than :data:`CHECKPOINT_MIN` events), which keeps both the memory of
+checkpoints and the replay of a view small at any size.
+
+:func:`problems` is the one check an event passes before it is folded: known names, date
+order, a measure for progress. Loading a file, recording and writing a log all use it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import operator
+from collections.abc import Sequence
+
+import attrs
+
+from truce.agreement import Agreement
+from truce.errors import Problem
+from truce.events import Event, EventKind
+from truce.ledger import Checkpoint, Ledger
+from truce.status import EventSlice
+
+__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "problems"]
+
+#: The fewest events between two checkpoints; the spacing is also at least 1/256 of the log.
+CHECKPOINT_MIN = 64
+_date = operator.attrgetter("date")
+
+
+@attrs.frozen(repr=False, eq=False)
+class Names:
+    """What an event may name, as sets: the check on the recording path is a few lookups."""
+
+    start: dt.date
+    obligations: frozenset[str]
+    measured: frozenset[str]
+    facts: frozenset[str]
+    parties: frozenset[str]
+    phases: frozenset[str]
+    triggers: frozenset[str]
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> Names:
+        return cls(
+            agreement.agreed or agreement.in_force,
+            frozenset(o.id for o in agreement.obligations),
+            frozenset(o.id for o in agreement.obligations if o.measure is not None),
+            frozenset(f.id for f in agreement.facts),
+            frozenset(p.id for p in agreement.parties),
+            frozenset(agreement.phase_ids),
+            frozenset(agreement.triggers),
+        )
+
+
+def problems(names: Names, event: object, last: dt.date | None) -> list[Problem]:
+    """Why ``event`` cannot be recorded after an event dated ``last`` (empty when it can).
+
+    Checks what the agreement alone can tell: names it defines, a date neither before the
+    agreement nor before the last event, progress only on a measured obligation. Whether
+    a trigger may fire is the engine's question, asked after this one.
+    """
+    if not isinstance(event, Event):
+        return [Problem(f"expected an Event, got {type(event).__name__}")]
+    # Every check is a comparison or a set lookup; words are only made for an event that fails.
+    found: list[tuple[str, str]] = []
+    if event.date < names.start:
+        found.append(("date", f"dated before the agreement ({names.start})"))
+    elif last is not None and event.date < last:
+        found.append(("date", f"out of order: earlier than the last event ({last})"))
+    obligation = event.obligation
+    if obligation is not None and obligation not in names.obligations:
+        found.append(("obligation", f"unknown obligation {obligation!r}"))
+    if event.fact is not None and event.fact not in names.facts:
+        found.append(("fact", f"unknown fact {event.fact!r}"))
+    if event.party is not None and event.party not in names.parties:
+        found.append(("party", f"unknown party {event.party!r}"))
+    if event.to is not None and event.to not in names.phases:
+        found.append(("to", f"unknown phase {event.to!r}"))
+    if event.trigger is not None and event.trigger not in names.triggers:
+        found.append(("trigger", f"unknown trigger {event.trigger!r}"))
+    if event.kind is EventKind.PROGRESS and obligation in names.obligations and obligation not in names.measured:
+        found.append(("obligation", "progress on an obligation that has no measure"))
+    if not found:
+        return []
+    where = f"event {event.date} {event.kind}"
+    return [Problem(message, field=f"{where}.{field}") for field, message in found]
+
+
+@attrs.frozen(repr=False, eq=False)
+class Saved:
+    """What :meth:`Record.undo` needs to put a record back after a refused batch."""
+
+    count: int
+    checkpoints: int
+    ledger: Checkpoint
+    last: dt.date
+    due: int
+
+
+class Record:
+    """Events, the ledger they fold into, and its checkpoints (see the module docstring)."""
+
+    __slots__ = ("_checkpoints", "_due", "_events", "_shared", "_tail", "last", "ledger", "names")
+
+    def __init__(self, agreement: Agreement, names: Names | None = None, *, track_changes: bool = False) -> None:
+        self.names = names or Names.of(agreement)
+        self.ledger = Ledger(agreement, track_changes=track_changes)
+        self._events: list[Event] = []  # this record's, or a longer list whose prefix it shares
+        self._shared: int | None = None  # how many of ``_events`` a view reads (None: this record owns the list)
+        self._tail: list[Event] | None = None  # events a view recorded after its shared prefix
+        self._checkpoints: list[Checkpoint] = []
+        self._due = CHECKPOINT_MIN  # the count at which the next checkpoint is taken
+        self.last = self.names.start  # the last recorded date; the agreement's start before any
+
+    def __len__(self) -> int:
+        if self._shared is None:
+            return len(self._events)
+        return self._shared + (len(self._tail) if self._tail is not None else 0)
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """Every event recorded, in order: a view of the list, not a copy."""
+        if self._shared is None:
+            return EventSlice(self._events)
+        return EventSlice(self._events, self._shared, tuple(self._tail or ()))
+
+    def has_events(self) -> bool:
+        return len(self) > 0
+
+    def append(self, event: Event) -> None:
+        """Keep ``event``, already folded into the ledger; take a checkpoint when one is due."""
+        if self._shared is None:
+            self._events.append(event)
+        elif self._tail is None:
+            self._tail = [event]
+        else:
+            self._tail.append(event)
+        self.last = event.date
+        count = len(self)
+        if count >= self._due:
+            self._checkpoints.append(self.ledger.checkpoint(count))
+            self._due = count + max(CHECKPOINT_MIN, count >> 8)
+
+    # --- views ----------------------------------------------------------------------
+
+    def position(self, day: dt.date) -> int:
+        """How many events are dated on or before ``day``."""
+        if self._shared is None:
+            return bisect.bisect_right(self._events, day, key=_date)
+        if self._tail and day >= self._tail[0].date:
+            return self._shared + bisect.bisect_right(self._tail, day, key=_date)
+        return bisect.bisect_right(self._events, day, hi=self._shared, key=_date)
+
+    def view(self, upto: int) -> tuple[Record, Sequence[Event]]:
+        """A record as this one stood after ``upto`` events, and the events it must still replay.
+
+        The view starts from the nearest checkpoint; the caller folds the events returned
+        (the engine must move phases) with :meth:`Ledger.apply` / the engine, then
+        :meth:`replayed` to settle its date.
+        """
+        view = Record.__new__(Record)
+        view.names = self.names
+        if self._shared is not None and upto > self._shared:  # a view of a view past its prefix: rare, so copy
+            assert self._tail is not None
+            view._events, view._shared = [*self._events[: self._shared], *self._tail[: upto - self._shared]], upto
+        else:
+            view._events, view._shared = self._events, upto
+        view._tail = None
+        found = bisect.bisect_right(self._checkpoints, upto, key=operator.attrgetter("events"))
+        view._checkpoints = self._checkpoints[:found]
+        view._due = upto + max(CHECKPOINT_MIN, upto >> 8)
+        if found:
+            start = view._checkpoints[-1]
+            view.ledger = self.ledger.restored(start)
+            begin = start.events
+            view.last = view._events[begin - 1].date
+        else:
+            view.ledger = Ledger(self.ledger.agreement)
+            begin = 0
+            view.last = self.names.start
+        return view, EventSlice(view._events, upto)[begin:upto]
+
+    def replayed(self, events: Sequence[Event]) -> None:
+        """After a view's replay: its last date is the last event's."""
+        if events:
+            self.last = events[-1].date
+
+    # --- batches --------------------------------------------------------------------
+
+    def save(self) -> Saved:
+        count = len(self)
+        return Saved(count, len(self._checkpoints), self.ledger.checkpoint(count), self.last, self._due)
+
+    def undo(self, saved: Saved) -> None:
+        """Put the record back as :meth:`save` found it: events, checkpoints, ledger, dates."""
+        if self._shared is None:
+            del self._events[saved.count :]
+        elif self._tail is not None:
+            del self._tail[saved.count - self._shared :]
+        del self._checkpoints[saved.checkpoints :]
+        self.ledger.undo(saved.ledger)
+        self.last, self._due = saved.last, saved.due
