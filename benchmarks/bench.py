@@ -101,7 +101,7 @@ def bench_advance(steps: int, repeat: int) -> list[dict[str, object]]:
     try:
         from statemachine import State, StateMachine
     except ImportError:
-        rows.append({"figure": "python-statemachine", "note": "not installed (pip install 'truce[bench]')"})
+        rows.append({"figure": "python-statemachine", "note": "not installed (pip install 'truce-ceasefire[bench]')"})
         return rows
 
     class PingPong(StateMachine):  # type: ignore[misc]

@@ -233,7 +233,7 @@ def test_frames_of_every_kind(riverside):
 
 def test_frames_without_pandas_say_how_to_get_it(riverside, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(truce.MissingDependency, match=r"pip install 'truce\[pandas\]'"):
+    with pytest.raises(truce.MissingDependency, match=r"pip install 'truce-ceasefire\[pandas\]'"):
         riverside.to_frame("events")
 
 

@@ -31,9 +31,9 @@ def run(capsys):
 def test_list(run):
     out = run("list").stdout
     assert out.splitlines()[0].startswith("gaza-2025\tphase_two\t2026-07-01\t")
-    rows = json.loads(run("list", "--json").stdout)
-    assert [r["name"] for r in rows] == truce.agreements()
-    lebanon = next(r for r in rows if r["name"] == "lebanon-2024")
+    rows = json.loads(run("list", "--json").stdout)["agreements"]
+    assert [r["agreement"] for r in rows] == truce.agreements()
+    lebanon = next(r for r in rows if r["agreement"] == "lebanon-2024")
     assert (lebanon["superseded_by"], lebanon["data_through"]) == (["israel-lebanon-2026"], "2026-03-02")
     assert "lebanon-2024\tcollapsed\t2026-03-02\t" in out
     assert out.splitlines()[-1].endswith("\tsupersedes iran-israel-2025")
@@ -42,9 +42,9 @@ def test_list(run):
 def test_show(run):
     assert "begin_phase_two" in run("show", "gaza-2025").stdout
     assert "superseded_by:\n- israel-lebanon-2026\ndata_through: 2026-03-02" in run("show", "lebanon-2024").stdout
-    assert json.loads(run("show", "us-iran-2026", "--json").stdout)["supersedes"] == ["iran-israel-2025"]
+    assert json.loads(run("show", "us-iran-2026", "--json").stdout)["definition"]["supersedes"] == ["iran-israel-2025"]
     data = json.loads(run("show", str(DOCS / "riverside.yaml"), "--json").stdout)
-    assert data["id"] == "riverside"
+    assert data["agreement"] == data["definition"]["id"] == "riverside"
 
 
 def test_status(run):
@@ -78,10 +78,12 @@ def test_unblock_history_deadlines(run):
     history = run("history", "gaza-2025").stdout
     assert "IRREGULAR" in history
     assert "[source: " in history
-    entries = json.loads(run("history", "gaza-2025", "--json").stdout)
+    entries = json.loads(run("history", "gaza-2025", "--json").stdout)["changes"]
     assert any(e["irregular"] for e in entries)
+    assert {e["change"] for e in entries} <= {"phase", "status", "progress", "deadline"}
     assert "overdue 77 days" in run("deadlines", "gaza-2025", "--as-of", "2025-12-29").stdout
-    assert json.loads(run("deadlines", "gaza-2025", "--as-of", "2025-12-29", "--json").stdout)[0]["days_overdue"] == 77
+    deadlines = json.loads(run("deadlines", "gaza-2025", "--as-of", "2025-12-29", "--json").stdout)["deadlines"]
+    assert deadlines[0]["days_overdue"] == 77
 
 
 def test_check_passes_and_fails_with_exit_codes(run, tmp_path):
@@ -179,7 +181,7 @@ def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     err = run("timeline", "gaza-2025", "-o", str(tmp_path / "x.png"), code=4).stderr
-    assert "pip install 'truce[plot]'" in err
+    assert "pip install 'truce-ceasefire[plot]'" in err
 
 
 def test_rich_output_on_a_terminal(run, monkeypatch):
@@ -187,6 +189,15 @@ def test_rich_output_on_a_terminal(run, monkeypatch):
     assert "gaza-2025" in run("list").stdout
     assert "deceased_hostages_remains_returned" in run("status", "gaza-2025").stdout
     assert "blocked as of 2025-12-29" in run("blockers", "gaza-2025", "phase_two", "--as-of", "2025-12-29").stdout
+
+
+def test_a_terminal_without_rich_gets_plain_text(run, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setitem(sys.modules, "rich", None)
+    assert not cli_module._tty()
+    assert run("list").stdout.startswith("gaza-2025\t")
 
 
 def test_usage_errors_exit_2(run):

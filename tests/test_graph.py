@@ -42,5 +42,5 @@ def test_nodes_carry_phase_facts(riverside):
 
 def test_without_networkx_it_says_how_to_get_it(riverside, monkeypatch):
     monkeypatch.setitem(sys.modules, "networkx", None)
-    with pytest.raises(truce.MissingDependency, match=r"truce\[networkx\]"):
+    with pytest.raises(truce.MissingDependency, match=r"truce-ceasefire\[networkx\]"):
         to_networkx(riverside)

@@ -75,8 +75,8 @@ def test_show_prints_identifiers(with_ids, tmp_path, capsys):
     path.write_text(with_ids, encoding="utf-8")
     assert main(["show", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["identifiers"]["ucdp_conflict_id"] == 9002
-    assert data["parties"]["north"]["ucdp_actor_id"] == 9100
+    assert data["definition"]["identifiers"]["ucdp_conflict_id"] == 9002
+    assert data["definition"]["parties"]["north"]["ucdp_actor_id"] == 9100
 
 
 def test_frames_expose_identifiers(with_ids):

@@ -91,5 +91,5 @@ def test_the_plot_without_matplotlib_says_how_to_get_it(riverside, monkeypatch):
     from truce.timeline import implementation_plot
 
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(truce.MissingDependency, match=r"truce\[plot\]"):
+    with pytest.raises(truce.MissingDependency, match=r"truce-ceasefire\[plot\]"):
         implementation_plot(riverside)

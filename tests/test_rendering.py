@@ -40,7 +40,8 @@ def renderings(ceasefire: truce.Ceasefire) -> dict[str, str]:
         "ceasefire": ceasefire._repr_html_(),
         "blockers": before.blockers("two")._repr_html_(),
         "compliance": ceasefire.compliance()._repr_html_(),
-        "mermaid": before.diagram()._repr_markdown_(),
+        "mermaid": before.diagram().mermaid(),
+        "diagram html": before.diagram().html(),
     }
 
 
@@ -66,3 +67,10 @@ def test_mermaid_labels_stay_on_their_edge(hostile):
 def test_dot_quotes_labels(hostile):
     dot = hostile.as_of("2025-01-03").diagram().dot()
     assert '<script>alert(\\"x\\")' in dot  # graphviz quotes and escapes; DOT is text, not HTML
+
+
+def test_mermaid_statements_cannot_be_ended_by_data(hostile):
+    mermaid = renderings(hostile)["mermaid"]
+    assert ";" not in mermaid.replace("#59;", "").replace("#35;", "").replace("#quot;", "").replace("#lt;", "").replace(
+        "#gt;", ""
+    )

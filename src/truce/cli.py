@@ -10,8 +10,14 @@ Exit codes:
 * 70: an internal error (a bug in truce; ``--debug`` shows the traceback);
 * 141: the output pipe was closed by its reader (``truce history x | head -1``), quietly.
 
+``--json`` output is one JSON object per command, versioned: ``{"schema": 1, "command": ...}``,
+with an ``agreement`` key wherever an agreement is meant, every key present (null when
+unknown) and no prose where there is structure; ``truce/schemas/output.schema.json``
+describes it (see docs/schemas.md).
+
 Errors are one line on stderr; ``--debug`` shows the traceback. On a terminal, output is
-rendered with colour and tables (rich); piped, it is plain text; ``--json`` gives JSON.
+rendered with colour and tables when rich is installed (the ``rich`` extra); piped, or
+without rich, it is plain text; ``--json`` gives JSON.
 truce itself is imported lazily, inside each command.
 """
 
@@ -36,6 +42,9 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool killed by a closed pipe reports
 
 FORMATS = ("dot", "mermaid", "svg", "png")
+#: The version of the ``--json`` shapes; it changes when a key is renamed, removed or retyped.
+JSON_SCHEMA = 1
+_SOURCE_KEYS = ("title", "publisher", "date", "url", "locator", "quote", "kind")
 BINARY_FORMATS = ("png",)
 
 
@@ -80,10 +89,36 @@ def _load(name: str, as_of: str | None = None) -> Ceasefire:
     return truce.load(name, as_of=as_of)
 
 
-def _emit_json(data: Any) -> None:
+def _emit_json(command: str, data: dict[str, Any]) -> None:
+    """Print one versioned JSON object: ``schema`` and ``command`` first, then the command's own keys."""
     import json
 
-    _echo(json.dumps(data, indent=2, ensure_ascii=False, default=str).translate(_JSON_CONTROLS), raw=True)
+    text = json.dumps({"schema": JSON_SCHEMA, "command": command, **data}, indent=2, ensure_ascii=False, default=str)
+    _echo(text.translate(_JSON_CONTROLS), raw=True)
+
+
+def _source_json(source: Any) -> dict[str, Any] | None:
+    """A citation with every key present (null when unknown): ``Source.to_dict`` leaves unknown keys out."""
+    if source is None:
+        return None
+    known = source.to_dict() if not isinstance(source, dict) else source
+    return {key: known.get(key) for key in _SOURCE_KEYS}
+
+
+def _conditions_json(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**c, "sources": [_source_json(s) for s in c["sources"]]} for c in conditions]
+
+
+def _phase_change_json(change: Any) -> dict[str, Any]:
+    return {
+        "date": change.date.isoformat(),
+        "from_phase": change.from_phase,
+        "to_phase": change.to_phase,
+        "trigger": change.trigger,
+        "irregular": change.irregular,
+        "unmet": [v.guard.to_expr() for v in change.unmet],
+        "source": _source_json(change.event.source if change.event is not None else None),
+    }
 
 
 def _console() -> Any:
@@ -93,7 +128,12 @@ def _console() -> Any:
 
 
 def _tty() -> bool:
-    return sys.stdout.isatty()
+    """Whether to draw with rich: only on a terminal, and only when the ``rich`` extra is installed."""
+    if not sys.stdout.isatty():
+        return False
+    import importlib.util
+
+    return importlib.util.find_spec("rich") is not None
 
 
 def list_command(as_json: bool) -> None:
@@ -107,7 +147,7 @@ def list_command(as_json: bool) -> None:
         through = agreement.data_through or ceasefire.data_through  # the sources' horizon, else the last event
         rows.append(
             {
-                "name": name,
+                "agreement": name,
                 "title": agreement.title,
                 "in_force": agreement.in_force.isoformat(),
                 "phase": ceasefire.phase,
@@ -117,7 +157,7 @@ def list_command(as_json: bool) -> None:
             }
         )
     if as_json:
-        _emit_json(rows)
+        _emit_json("list", {"agreements": rows})
         return
     if _tty():
         from rich.markup import escape
@@ -126,14 +166,23 @@ def list_command(as_json: bool) -> None:
         table = Table("name", "title", "in force", "phase", "data through", "links")
         for row in rows:
             table.add_row(
-                *(escape(clean(str(row[key] or ""))) for key in ("name", "title", "in_force", "phase", "data_through")),
+                *(
+                    escape(clean(str(row[key] or "")))
+                    for key in ("agreement", "title", "in_force", "phase", "data_through")
+                ),
                 escape(clean(_links(row))),
             )
         _console().print(table)
         return
     for row in rows:
         links = _links(row)
-        _echo(f"{row['name']}\t{row['phase']}\t{row['data_through']}\t{row['title']}" + (f"\t{links}" if links else ""))
+        _echo(
+            f"{row['agreement']}\t{row['phase']}\t{row['data_through']}\t{row['title']}"
+            + (f"\t{links}" if links else "")
+        )
+
+
+_LIST_COLUMNS = ("agreement", "title", "in_force", "phase", "data_through")
 
 
 def _links(row: dict[str, Any]) -> str:
@@ -152,7 +201,7 @@ def show(name: str, as_json: bool) -> None:
 
     agreement = _load(name).agreement
     if as_json:
-        _emit_json(agreement_to_data(agreement))
+        _emit_json("show", {"agreement": agreement.id, "definition": agreement_to_data(agreement)})
         return
     _echo(dump_agreement(agreement), nl=False)
 
@@ -161,26 +210,31 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
     """Where an agreement stands: phase, phase record, every obligation's status."""
     ceasefire = _load(name, as_of)
     if as_json:
+        day = ceasefire.date
         _emit_json(
+            "status",
             {
                 "agreement": ceasefire.agreement.id,
+                "title": ceasefire.agreement.title,
                 "phase": ceasefire.phase,
-                "as_of": ceasefire.date.isoformat(),
+                "as_of": day.isoformat(),
                 "data_through": ceasefire.data_through.isoformat() if ceasefire.data_through else None,
                 "beyond_data": ceasefire.beyond_data,
-                "phase_history": [c.describe() for c in ceasefire.phase_history()],
+                "phase_history": [_phase_change_json(c) for c in ceasefire.phase_history()],
                 "obligations": [
                     {
                         "obligation": s.obligation.id,
                         "party": s.obligation.party,
-                        "status": str(s.status_on(ceasefire.date)),
+                        "status": str(s.status_on(day)),
+                        "since": s.since.isoformat() if s.since else None,
                         "due": s.due.isoformat() if s.due else None,
-                        "days_overdue": s.days_overdue(ceasefire.date),
+                        "original_due": s.original_due.isoformat() if s.original_due else None,
+                        "days_overdue": s.days_overdue(day),
                         "disputed": s.disputed,
                     }
                     for s in ceasefire.obligations()
                 ],
-            }
+            },
         )
         return
     if _tty():
@@ -218,7 +272,9 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
     """What blocks TARGET (a trigger or a phase) and who owes what, with sources."""
     found = _load(name, as_of).blockers(target, view=view)
     if as_json:
-        _emit_json(found.to_dict())
+        data = found.to_dict()
+        data["unmet"], data["met"] = _conditions_json(data["unmet"]), _conditions_json(data["met"])
+        _emit_json("blockers", data)
         return
     if _tty():
         from rich.text import Text
@@ -235,28 +291,37 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
 
 def unblock(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
     """The smallest sets of conditions that would open TARGET."""
-    found = _load(name, as_of).unblock(target, view=view)
+    ceasefire = _load(name, as_of)
+    found = ceasefire.unblock(target, view=view)
     if as_json:
-        _emit_json(found.to_dict())
+        data = found.to_dict()
+        for found_set in data["sets"]:
+            found_set["conditions"] = _conditions_json(found_set["conditions"])
+        _emit_json("unblock", {"agreement": ceasefire.agreement.id, **data})
         return
     _echo(str(found))
 
 
 def history(name: str, as_of: str | None, as_json: bool) -> None:
     """The timeline of phase and obligation changes, with sources."""
+    from truce.ledger import PhaseChange
+
     ceasefire = _load(name, as_of)
     changes = ceasefire.history()
     if as_json:
+        rows = []
+        for c in changes:
+            if isinstance(c, PhaseChange):
+                phase = _phase_change_json(c)
+                row = {"change": "phase", "obligation": None, "before": c.from_phase, "after": c.to_phase, **phase}
+                del row["from_phase"], row["to_phase"]
+            else:
+                row = {"change": c.what, "obligation": c.obligation, "before": c.before, "after": c.after}
+                row |= {"trigger": None, "irregular": False, "unmet": []}
+                row["source"] = _source_json(c.event.source if c.event is not None else None)
+            rows.append({"date": c.date.isoformat(), **row})
         _emit_json(
-            [
-                {
-                    "date": c.date.isoformat(),
-                    "change": c.describe(),
-                    "irregular": getattr(c, "irregular", False),
-                    "source": c.event.source.to_dict() if c.event is not None and c.event.source else None,
-                }
-                for c in changes
-            ]
+            "history", {"agreement": ceasefire.agreement.id, "as_of": ceasefire.date.isoformat(), "changes": rows}
         )
         return
     for change in changes:
@@ -267,9 +332,17 @@ def history(name: str, as_of: str | None, as_json: bool) -> None:
 
 def deadlines(name: str, as_of: str | None, as_json: bool) -> None:
     """Open obligations with a deadline: days left or overdue."""
-    found = _load(name, as_of).deadlines()
+    ceasefire = _load(name, as_of)
+    found = ceasefire.deadlines()
     if as_json:
-        _emit_json([d.to_dict() for d in found])
+        _emit_json(
+            "deadlines",
+            {
+                "agreement": ceasefire.agreement.id,
+                "as_of": ceasefire.date.isoformat(),
+                "deadlines": [d.to_dict() for d in found],
+            },
+        )
         return
     for deadline in found:
         _echo(deadline.describe())
@@ -300,7 +373,7 @@ def check(name: str, as_json: bool) -> None:
         problems: tuple[Problem, ...] = exc.problems
         report = Report(name, tuple(Finding(Severity.ERROR, "definition", (), str(p)) for p in problems))
     if as_json:
-        _emit_json(report.to_dict())
+        _emit_json("check", report.to_dict())
     else:
         _echo(str(report))
     if not report.ok:
@@ -314,7 +387,7 @@ def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
     content = _load(name, as_of).diagram().text(fmt)
     if output is None:
         assert isinstance(content, str)
-        _echo(content)
+        _echo(content.rstrip("\n"))
         return
     from pathlib import Path
 
@@ -326,7 +399,7 @@ def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
 
 
 def timeline(name: str, as_of: str | None, output: str) -> None:
-    """Draw the timeline picture (phases, obligations, incidents); needs truce[plot]."""
+    """Draw the timeline picture (phases, obligations, incidents); needs the plot extra."""
     from truce.timeline import timeline as draw
 
     draw(_load(name, as_of), output)
@@ -342,6 +415,14 @@ def import_acled(name: str, export: str, actors: str, output: str, start: str | 
     written = acled.update_log(output, agreement, found.events)
     _echo(found.summary())
     _echo(f"wrote {output} ({written} events)")
+
+
+def report(name: str, as_of: str | None, output: str, no_timeline: bool) -> None:
+    """Write a static HTML report (phase, blockers, deadlines, compliance, timeline, diagram) that works offline."""
+    from truce.report import write_report
+
+    write_report(_load(name, as_of), output, timeline=not no_timeline)
+    _echo(f"wrote {output}")
 
 
 _ARGUMENTS = {
@@ -423,6 +504,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--from", dest="start", metavar="DATE", help="keep rows from this date (default: the agreement's)")
     sub.add_argument("--to", dest="end", metavar="DATE", help="keep rows up to this date (default: its end, if any)")
+    sub = command(report, "name")
+    as_of(sub)
+    sub.add_argument("-o", "--output", metavar="FILE", required=True, help="the HTML file to write")
+    sub.add_argument("--no-timeline", action="store_true", help="leave the timeline picture out")
     return parser
 
 

@@ -1,18 +1,21 @@
 """Dates as truce takes them: a ``datetime.date`` or an ISO string, never "today".
 
-Every public API that takes a date goes through :func:`to_date`, so ``"2025-12-29"``
-and ``date(2025, 12, 29)`` mean the same thing everywhere.
+Every public API that takes a date goes through :func:`to_date`, so ``"2025-12-29"``,
+``date(2025, 12, 29)``, ``pandas.Timestamp("2025-12-29")`` and
+``numpy.datetime64("2025-12-29")`` mean the same thing everywhere (the dates a DataFrame
+hands back can be passed straight in). numpy is never imported for this.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from truce.errors import DateError
 
 __all__ = ["EARLIEST", "LATEST", "MAX_OFFSET_DAYS", "DateLike", "days", "optional_date", "to_date"]
 
-DateLike = dt.date | str
+DateLike = dt.date | str  # also numpy.datetime64 and pandas.Timestamp (a datetime), without importing them
 
 
 #: The dates truce accepts anywhere (definitions, events, as-of dates). Far enough apart for
@@ -33,8 +36,13 @@ def to_date(value: object, *, field: str = "date") -> dt.date:
 
     >>> to_date("2025-10-13")
     datetime.date(2025, 10, 13)
+    >>> import numpy
+    >>> to_date(numpy.datetime64("2025-10-13T18:30"))
+    datetime.date(2025, 10, 13)
     """
     if isinstance(value, dt.datetime):
+        if value != value:  # pandas.NaT is a datetime that equals nothing, itself included
+            raise DateError(f"{field}: expected a date (YYYY-MM-DD), got a missing value (NaT)")
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
@@ -44,10 +52,20 @@ def to_date(value: object, *, field: str = "date") -> dt.date:
             day = dt.datetime.fromisoformat(text).date() if len(text) > 10 else dt.date.fromisoformat(text)
         except ValueError:
             raise DateError(f"{field}: {value[:40]!r} is not an ISO date (YYYY-MM-DD)") from None
+    elif type(value).__name__ == "datetime64" and type(value).__module__ == "numpy":
+        day = _from_numpy(value, field)
     else:
         raise DateError(f"{field}: expected a date (YYYY-MM-DD), got {type(value).__name__} {str(value)[:40]!r}")
     if not EARLIEST <= day <= LATEST:
         raise DateError(f"{field}: {day.isoformat()} is outside the dates truce takes ({EARLIEST} to {LATEST})")
+    return day
+
+
+def _from_numpy(value: Any, field: str) -> dt.date:
+    """A ``numpy.datetime64`` of any unit, cut to its day; NaT and out-of-range years are refused."""
+    day = value.astype("datetime64[D]").item()  # a date, None for NaT, an int beyond year 9999
+    if not isinstance(day, dt.date):
+        raise DateError(f"{field}: expected a date (YYYY-MM-DD), got numpy.datetime64 {value!s}")
     return day
 
 

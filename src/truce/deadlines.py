@@ -53,7 +53,7 @@ class Deadline:
             "obligation": self.obligation,
             "party": self.party,
             "due": self.due.isoformat(),
-            "original": self.original.isoformat() if self.original else None,
+            "original_due": self.original.isoformat() if self.original else None,
             "status": self.status,
             "days_left": self.days_left,
             "days_overdue": self.days_overdue,

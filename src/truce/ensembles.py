@@ -259,7 +259,7 @@ class Ensemble:
         )
 
     def to_frame(self, what: str = "phases") -> Any:
-        """A pandas DataFrame (needs ``truce[pandas]``): ``phases``, ``curves`` or ``bottlenecks``.
+        """A pandas DataFrame (needs ``truce-ceasefire[pandas]``): ``phases``, ``curves`` or ``bottlenecks``.
 
         The assumptions travel with it, in words, as ``frame.attrs["assumptions"]``.
         """
@@ -306,7 +306,7 @@ class Ensemble:
         raise ValueError(f"what must be one of phases, curves, bottlenecks, not {what!r}")
 
     def plot(self, phases: list[str] | None = None, path: str | Path | None = None) -> Any:
-        """P(phase entered by date) curves as a matplotlib ``Figure`` (needs ``truce[plot]``).
+        """P(phase entered by date) curves as a matplotlib ``Figure`` (needs ``truce-ceasefire[plot]``).
 
         The figure is built directly, without pyplot's global state, so it is safe in
         servers and threads; in Jupyter it shows itself. Saved to ``path`` if given.

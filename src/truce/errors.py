@@ -184,6 +184,10 @@ class UnknownName(TruceError, KeyError):
         return msg
 
 
+#: The name truce is published under on PyPI ("truce" there is an unrelated package); the import name is truce.
+DISTRIBUTION = "truce-ceasefire"
+
+
 class MissingDependency(TruceError, ImportError):
     """A feature needs an optional extra that is not installed; the message says how to get it."""
 
@@ -191,7 +195,7 @@ class MissingDependency(TruceError, ImportError):
         self.module = module
         self.extra = extra
         self.install = install
-        how = install or f"pip install 'truce[{extra}]'"
+        how = install or f"pip install '{DISTRIBUTION}[{extra}]'"
         super().__init__(f"this needs {module}, which is not installed: {how}")
 
     def __reduce__(self) -> tuple[Any, ...]:

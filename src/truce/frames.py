@@ -1,12 +1,24 @@
-"""pandas DataFrames of a ceasefire's events, obligations and compliance (optional extra)."""
+"""pandas DataFrames of a ceasefire's events, obligations and compliance (optional extra).
+
+Columns get the dtypes pandas has for them, so a frame is ready to group, sort and plot:
+dates are ``datetime64``, day counts nullable ``Int64`` (a count that does not apply is
+``<NA>``, not a float NaN), statuses an *ordered* categorical (pending < active < partial <
+overdue < fulfilled < breached < waived, the order of :class:`truce.ObligationStatus`),
+kinds and parties categoricals. Every frame starts with an ``agreement`` column, so frames
+of several agreements concatenate into one (``pandas.concat``) and still say whose row is whose.
+"""
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from truce.errors import MissingDependency
+from truce.errors import ArgumentError, MissingDependency
+from truce.events import EventKind
 from truce.identifiers import IDENTIFIER_FIELDS
+from truce.implementation import scores
+from truce.ledger import PhaseChange
+from truce.status import ObligationStatus
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -16,29 +28,45 @@ __all__ = ["to_frame"]
 #: The columns of each frame, so an empty frame still has them.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "events": (
-        "date", "kind", "obligation", "fact", "value", "trigger", "party", "asserts", "reported_by", "text",
-        "source", "url", "external_id",
+        "agreement", "date", "kind", "obligation", "fact", "value", "trigger", "party", "asserts", "reported_by",
+        "text", "source", "url", "external_id",
     ),
     "obligations": (
-        "obligation", "party", "kind", "phase", "status", "since", "due", "original_due", "days_overdue",
-        "progress", "target", "disputed", "source",
+        "agreement", "obligation", "party", "kind", "phase", "status", "since", "due", "original_due",
+        "days_overdue", "progress", "target", "disputed", "source",
     ),
     "compliance": (
-        "party", "name", "obligations", "fulfilled", "overdue", "breached", "disputed", "partial", "active",
-        "pending", "waived", "incidents",
+        "agreement", "party", "name", "obligations", "fulfilled", "overdue", "breached", "disputed", "partial",
+        "active", "pending", "waived", "incidents",
     ),
-    "deadlines": ("obligation", "party", "due", "original", "status", "days_left", "days_overdue", "extensions"),
-    "history": ("date", "change", "describe", "source"),
-    "agreement": (
-        "agreement", "title", "agreed", "in_force", "ended", "written", *IDENTIFIER_FIELDS,
+    "deadlines": (
+        "agreement", "obligation", "party", "due", "original_due", "status", "days_left", "days_overdue", "extensions",
     ),
-    "parties": ("party", "name", "kind", "ucdp_actor_id"),
+    "history": ("agreement", "date", "change", "obligation", "before", "after", "irregular", "describe", "source"),
+    "agreement": ("agreement", "title", "agreed", "in_force", "ended", "written", *IDENTIFIER_FIELDS),
+    "parties": ("agreement", "party", "name", "kind", "ucdp_actor_id"),
     "implementation": (
-        "period_end", "obligation", "party", "kind", "pam_provision", "status", "progress", "target", "score",
-        "breached", "disputed",
+        "agreement", "period_end", "obligation", "party", "kind", "pam_provision", "status", "progress", "target",
+        "score", "breached", "disputed",
     ),
 }  # fmt: skip
 KINDS = tuple(COLUMNS)
+
+#: What changed, in a history row: the phase, or an obligation's status, progress or deadline.
+CHANGES = ("phase", "status", "progress", "deadline")
+_DATES = ("date", "due", "original_due", "since", "agreed", "in_force", "ended", "period_end")
+#: whole numbers, unknown as ``<NA>``: day counts, dataset ids, PAM scores
+_COUNTS = (
+    "days_overdue",
+    "days_left",
+    "extensions",
+    "score",
+    "ucdp_actor_id",
+    "pax_agt_id",
+    "ucdp_conflict_id",
+    "ucdp_paid",
+    "ethprio_cf_id",
+)
 
 
 def _pandas() -> Any:
@@ -52,30 +80,64 @@ def to_frame(ceasefire: Ceasefire, what: str = "events", *, freq: str = "YE") ->
     """A ``pandas.DataFrame`` of ``what``: events, obligations, compliance, deadlines, history,
     agreement (one row: dates and dataset identifiers), parties (with UCDP actor ids) or
     implementation (each obligation's Peace Accords Matrix score per period; ``freq`` is
-    ``"YE"`` for years, PAM's own period, or ``"ME"`` for months; see :mod:`truce.implementation`)."""
-    if what not in KINDS:
-        from truce.errors import ArgumentError
+    ``"YE"`` for years, PAM's own period, or ``"ME"`` for months; see :mod:`truce.implementation`).
 
+    >>> import truce
+    >>> frame = truce.load("gaza-2025").as_of("2025-12-29").to_frame("deadlines")
+    >>> frame.dtypes[["agreement", "due", "status", "days_overdue"]].astype(str).tolist()
+    ['category', 'datetime64[s]', 'category', 'Int64']
+    >>> frame["status"].cat.ordered
+    True
+    """
+    if what not in KINDS:
         raise ArgumentError(f"what must be one of {', '.join(KINDS)}, not {what!r}")
     pandas = _pandas()
-    if what == "implementation":
-        from truce.implementation import scores
-
-        rows = scores(ceasefire, freq)
-    else:
-        rows = _rows(ceasefire, what)
+    rows = scores(ceasefire, freq) if what == "implementation" else _rows(ceasefire, what)
     frame = pandas.DataFrame(rows, columns=list(COLUMNS[what]))
-    for column in ("date", "due", "original_due", "original", "since", "agreed", "in_force", "ended", "period_end"):
+    frame["agreement"] = pandas.Categorical([ceasefire.agreement.id] * len(frame))
+    for column in _DATES:
         if column in frame:
-            frame[column] = pandas.to_datetime(frame[column])
-    for column in ("pax_agt_id", "ucdp_conflict_id", "ucdp_paid", "ethprio_cf_id", "ucdp_actor_id", "score"):
+            frame[column] = pandas.to_datetime(frame[column]).astype("datetime64[s]")
+    for column in _COUNTS:
         if column in frame:
-            frame[column] = frame[column].astype("Int64")  # ids stay whole numbers, unknown as <NA>
+            frame[column] = frame[column].astype("Int64")
+    if "status" in frame:
+        frame["status"] = pandas.Categorical(frame["status"], categories=list(ObligationStatus), ordered=True)
+    if what == "events":
+        frame["kind"] = pandas.Categorical(frame["kind"], categories=list(EventKind))
+    if what == "history":
+        frame["change"] = pandas.Categorical(frame["change"], categories=list(CHANGES))
+        frame["irregular"] = frame["irregular"].astype(bool)
+    if what in ("obligations", "deadlines", "compliance", "events", "implementation"):
+        parties = [p.id for p in ceasefire.agreement.parties]  # the definition's order, then any other value
+        parties += sorted({p for p in frame["party"] if isinstance(p, str)} - set(parties))
+        frame["party"] = pandas.Categorical(frame["party"], categories=parties)
+    if "disputed" in frame and what == "obligations":
+        frame["disputed"] = frame["disputed"].astype(bool)
+    for column in ("progress", "target"):
+        if column in frame:
+            frame[column] = frame[column].astype("Float64")
     return frame
 
 
 def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
     day = ceasefire.date
+    agreement = ceasefire.agreement
+    if what == "agreement":
+        row: dict[str, Any] = {
+            "agreement": agreement.id,
+            "title": agreement.title,
+            "agreed": agreement.agreed,
+            "in_force": agreement.in_force,
+            "ended": agreement.ended,
+            "written": agreement.written,
+        }
+        return [row | {name: getattr(agreement.identifiers, name) for name in IDENTIFIER_FIELDS}]
+    if what == "parties":
+        return [
+            {"party": p.id, "name": p.name, "kind": str(p.kind), "ucdp_actor_id": p.ucdp_actor_id}
+            for p in agreement.parties
+        ]
     if what == "events":
         return [
             {
@@ -118,28 +180,16 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
         return [row.to_dict() for row in ceasefire.compliance()]
     if what == "deadlines":
         return [d.to_dict() for d in ceasefire.deadlines()]
-    agreement = ceasefire.agreement
-    if what == "agreement":
-        row: dict[str, Any] = {
-            "agreement": agreement.id,
-            "title": agreement.title,
-            "agreed": agreement.agreed,
-            "in_force": agreement.in_force,
-            "ended": agreement.ended,
-            "written": agreement.written,
-        }
-        return [row | {name: getattr(agreement.identifiers, name) for name in IDENTIFIER_FIELDS}]
-    if what == "parties":
-        return [
-            {"party": p.id, "name": p.name, "kind": str(p.kind), "ucdp_actor_id": p.ucdp_actor_id}
-            for p in agreement.parties
-        ]
-    return [
-        {
+    rows = []
+    for c in ceasefire.history():
+        row = {
             "date": c.date,
-            "change": type(c).__name__,
             "describe": c.describe(),
             "source": c.event.source.cite() if c.event is not None and c.event.source else None,
         }
-        for c in ceasefire.history()
-    ]
+        if isinstance(c, PhaseChange):
+            row.update(change="phase", obligation=None, before=c.from_phase, after=c.to_phase, irregular=c.irregular)
+        else:
+            row.update(change=c.what, obligation=c.obligation, before=c.before, after=c.after, irregular=False)
+        rows.append(row)
+    return rows

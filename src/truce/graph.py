@@ -63,7 +63,7 @@ def to_networkx(ceasefire: Ceasefire) -> Any:
     ``trigger``, ``guard`` (its expression), ``truth`` and ``holds``, ``leaves_current``
     (whether the edge leaves the current phase, the only ones that can fire now),
     ``text`` and ``source``. Graph attributes: ``agreement``, ``as_of``, ``phase``.
-    Needs ``truce[networkx]``.
+    Needs ``truce-ceasefire[networkx]``.
     """
     try:
         networkx = importlib.import_module("networkx")

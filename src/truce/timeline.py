@@ -9,7 +9,9 @@ the bottom row. Irregular phase moves are drawn as dashed lines.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,27 +31,56 @@ _MARKERS = {
 }
 
 
-def _pyplot() -> Any:
+def _figure_class() -> Any:
+    """matplotlib's ``Figure``, without pyplot: no backend is chosen, no global figure state is touched."""
     try:
-        matplotlib = importlib.import_module("matplotlib")
+        importlib.import_module("matplotlib")
+        figure_module = importlib.import_module("matplotlib.figure")
     except ImportError:
         raise MissingDependency("matplotlib", "plot") from None
-    matplotlib.use("Agg", force=False)
-    return importlib.import_module("matplotlib.pyplot")
+    return _shown_as_png(figure_module.Figure)
 
 
-def timeline(ceasefire: Ceasefire, path: str | Path | None = None) -> Any:
+@functools.cache
+def _shown_as_png(base: type) -> type:
+    class TimelineFigure(base):  # type: ignore[misc]
+        """A ``Figure`` that shows itself in Jupyter as PNG, whichever backend the kernel has (or none)."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=96)
+            return buffer.getvalue()
+
+    return TimelineFigure
+
+
+def timeline(ceasefire: Ceasefire, path: str | Path | None = None, *, ax: Any = None) -> Any:
     """Draw the timeline of ``ceasefire`` up to its as-of date; save it to ``path`` if given.
 
-    Returns the matplotlib ``Figure`` (needs ``truce[plot]``).
+    Returns the matplotlib ``Figure`` (needs the ``plot`` extra). The figure is built
+    directly, never through pyplot, so drawing a timeline in a notebook leaves the kernel's
+    backend and its other plots alone; in Jupyter the returned figure shows as a PNG. Pass
+    ``ax=`` to draw into an ``Axes`` of your own figure (which is then returned).
+
+    >>> import truce
+    >>> from truce.timeline import timeline
+    >>> figure = timeline(truce.load("gaza-2025").as_of("2025-12-29"))
+    >>> import matplotlib.figure
+    >>> isinstance(figure, matplotlib.figure.Figure), figure.axes[0].get_title(loc="left")
+    (True, 'Israel–Hamas Gaza ceasefire, October 2025 (Trump 20-point plan): as of 2025-12-29')
     """
-    plt = _pyplot()
+    if ax is None:
+        figure_class = _figure_class()
     agreement = ceasefire.agreement
     end = ceasefire.date
     start = agreement.agreed or agreement.in_force
     states = [s for s in ceasefire.obligations() if s.active_since is not None]
     rows = len(states) + 1
-    figure, axes = plt.subplots(figsize=(14, 1.6 + 0.42 * rows), layout="constrained")
+    if ax is None:
+        figure = figure_class(figsize=(14, 1.6 + 0.42 * rows), layout="constrained")
+        axes = figure.add_subplot()
+    else:
+        axes, figure = ax, ax.figure
 
     changes = list(ceasefire.phase_history())
     for n, change in enumerate(changes):
@@ -95,7 +126,9 @@ def timeline(ceasefire: Ceasefire, path: str | Path | None = None) -> Any:
     # parse_math=False: a title is data, not matplotlib math text (`$\\frac{1}{$` would raise)
     axes.set_title(f"{agreement.title}: as of {end}", fontsize=11, loc="left", parse_math=False)
     axes.grid(axis="x", color="white", linewidth=0.8)
-    figure.autofmt_xdate()
+    for label in axes.get_xticklabels():  # autofmt_xdate would also restyle a caller's other axes
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
     axes.legend(legend.values(), legend.keys(), loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     if path is not None:
         figure.savefig(path, dpi=110)
@@ -110,7 +143,7 @@ def implementation_plot(ceasefire: Ceasefire, freq: str = "ME", path: str | Path
     (0-3) of its scored obligations at the end of each period, with the breached ones counted.
 
     Built on a ``matplotlib.figure.Figure`` of its own (no pyplot, so no global state and
-    no GUI backend); saved to ``path`` if given. Needs ``truce[plot]``.
+    no GUI backend); saved to ``path`` if given. Needs ``truce-ceasefire[plot]``.
     """
     try:
         figure_module = importlib.import_module("matplotlib.figure")

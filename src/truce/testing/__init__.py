@@ -15,10 +15,18 @@ flagged irregular with exactly the unmet conditions; a rejected event or trigger
 changed nothing; replaying the log gives the same state; ``as_of`` any recorded date
 equals a fresh replay up to that date.
 
-Requires ``hypothesis`` (install truce with its ``dev`` extra).
+Requires ``hypothesis``: ``pip install 'truce-ceasefire[testing]'``; without it, importing
+this package raises :class:`truce.MissingDependency` saying so.
 """
 
 from __future__ import annotations
+
+from truce.errors import MissingDependency
+
+try:
+    import hypothesis  # noqa: F401 - only to say what is missing before the submodules fail on it
+except ImportError:  # pragma: no cover - exercised in a fresh venv by tests/test_packaging.py
+    raise MissingDependency("hypothesis", "testing") from None
 
 from truce.testing.generated import agreements, guards, synthetic_agreement
 from truce.testing.machine import ceasefire_machine, check_step, format_events, record_each, replayed

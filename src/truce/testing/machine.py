@@ -16,7 +16,7 @@ from truce.errors import TruceError
 from truce.events import Event, EventKind
 from truce.guards import evaluate
 from truce.testing.reference import ReferenceFold, refusal_name
-from truce.testing.strategies import _plan, events_for, spoiled_events
+from truce.testing.strategies import TEST_SOURCE, _plan, events_for, spoiled_events
 
 __all__ = ["ceasefire_machine", "check_step", "format_events", "record_each", "replayed"]
 
@@ -151,6 +151,14 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
             for event in planned:
                 self._step(event)
             self._step(Event(self.day, "transition", trigger=transition.trigger))
+
+        @precondition(lambda self: bool(self.ceasefire.triggers()))
+        @rule(step=st.integers(0, 30), data=st.data())
+        def declare_a_move(self, step: int, data: st.DataObject) -> None:
+            """Reality moves whatever the guard says: a sourced declared move, irregular if the guard fails."""
+            self.day += dt.timedelta(days=step)
+            transition = data.draw(st.sampled_from(agreement.transitions_from(self.ceasefire.phase)))
+            self._step(Event(self.day, "declared", trigger=transition.trigger, source=TEST_SOURCE))
 
         @rule(steps=st.lists(st.integers(0, 30), max_size=12), spoil=st.integers(-1, 11), data=st.data())
         def extend_batch(self, steps: list[int], spoil: int, data: st.DataObject) -> None:
