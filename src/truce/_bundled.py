@@ -20,6 +20,8 @@ import sys
 import zlib
 from typing import Any
 
+from truce._yaml import read_yaml
+
 __all__ = ["names", "parsed", "read_bytes", "snapshot"]
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "agreements")
@@ -84,7 +86,6 @@ def parsed(filename: str, raw: bytes) -> Any:
 
 def snapshot() -> dict[str, Any]:
     """A fresh snapshot of every bundled YAML file, parsed the way the loader parses it."""
-    from truce._yaml import read_yaml
 
     files = {}
     for filename in sorted(_listing()):

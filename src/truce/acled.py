@@ -46,8 +46,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from truce._names import is_id
+from truce._yaml import read_yaml
+from truce.dates import to_date
 from truce.errors import DateError, LoadError, Problem
 from truce.events import Event, EventKind, External, Precision
+from truce.limits import DEFAULT_LIMITS
+from truce.loading import _read_file, event_to_data, load_events
 from truce.sources import Source
 
 if TYPE_CHECKING:
@@ -113,9 +117,6 @@ def read_actor_map(path: str | os.PathLike[str]) -> ActorMap:
     >>> read_actor_map("tests/data/acled/riverside-actors.yaml").countries
     ('Riverland',)
     """
-    from truce._yaml import read_yaml
-    from truce.limits import DEFAULT_LIMITS
-    from truce.loading import _read_file
 
     name = str(path)
     data = read_yaml(_read_file(path, DEFAULT_LIMITS.max_bytes), path=name)
@@ -235,8 +236,6 @@ def update_log(path: str | os.PathLike[str], agreement: Agreement, imported: Ite
     """
     import json
 
-    from truce.loading import event_to_data, load_events
-
     target = os.fspath(path)
     if not target.endswith((".jsonl", ".ndjson")):
         raise LoadError([Problem("the log to write must be JSON Lines (.jsonl or .ndjson)", path=target)])
@@ -263,7 +262,6 @@ def _event_date(event: Event) -> dt.date:
 
 
 def _day(value: dt.date | str, field: str) -> dt.date:
-    from truce.dates import to_date
 
     try:
         return to_date(value, field=field)

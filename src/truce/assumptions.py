@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from truce._yaml import read_yaml
 from truce.agreement import Agreement
 from truce.errors import AssumptionError, LoadError, Problem
 from truce.limits import DEFAULT_LIMITS, Limits
@@ -569,7 +570,6 @@ def load_assumptions(
     Keep them next to the agreement (``x.assumptions.yaml`` beside ``x.yaml``). With
     ``agreement``, every entry is checked against it.
     """
-    from truce._yaml import read_yaml
 
     name = str(path)
     try:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from truce.errors import MissingDependency
+from truce.errors import ArgumentError, MissingDependency
+from truce.html import escape
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -165,7 +166,6 @@ class Diagram:
 
     def html(self) -> str:
         """A self-contained HTML view (no script, no network): phases, then every transition, coloured."""
-        from truce.html import escape
 
         styles = self._phase_styles()
         phases = " → ".join(
@@ -193,7 +193,6 @@ class Diagram:
             return self.mermaid()
         if fmt in ("svg", "png"):
             return self.render(fmt)
-        from truce.errors import ArgumentError
 
         raise ArgumentError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 

@@ -39,6 +39,7 @@ import attrs
 from truce.assumptions import Assumptions, load_assumptions
 from truce.dates import DateLike, to_date
 from truce.errors import DateError, MissingDependency, UnknownName
+from truce.frames import _pandas
 from truce.scenario import Simulator, Start, Tally, collapse_phase, run_chunk
 
 if TYPE_CHECKING:
@@ -269,7 +270,6 @@ class Ensemble:
         return frame
 
     def _frame(self, what: str) -> Any:
-        from truce.frames import _pandas
 
         pandas = _pandas()
         if what == "phases":

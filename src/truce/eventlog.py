@@ -45,9 +45,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from truce.agreement import Agreement
-from truce.errors import EventError, LoadError, LogWriteError, Problem
+from truce.errors import ArgumentError, EventError, LoadError, LogWriteError, Problem
 from truce.events import Event, EventKind
 from truce.limits import DEFAULT_LIMITS, Limits
+from truce.loading import JSONL_SUFFIXES, check_event_dates, encode_event, load_events, pending_path, pending_size
 
 __all__ = ["EventLog"]
 
@@ -60,28 +61,6 @@ _write = os.write
 _fsync = os.fsync
 
 
-def pending_path(path: Path) -> Path:
-    """The sidecar holding the size to cut back to while a batch is being written."""
-    return path.with_name(path.name + ".pending")
-
-
-def pending_size(path: Path) -> int | None:
-    """The size ``path`` had before an unfinished batch, if one was cut short; else None.
-
-    Readers stop there (the batch was never acknowledged); the next append cuts it off.
-    A sidecar that cannot be read was itself cut short, before any of its batch was written.
-    """
-    try:
-        raw = pending_path(path).read_bytes()
-    except OSError:
-        return None
-    try:
-        size = json.loads(raw)["size"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
-
-
 class EventLog:
     """An append-only JSON Lines log of one agreement's events, safe across processes, threads and crashes.
 
@@ -92,7 +71,6 @@ class EventLog:
     def __init__(
         self, path: str | os.PathLike[str], agreement: Agreement | None = None, *, limits: Limits = DEFAULT_LIMITS
     ) -> None:
-        from truce.errors import ArgumentError
 
         if not isinstance(path, str | os.PathLike):
             raise ArgumentError(f"path: expected a file path, got {type(path).__name__}")
@@ -113,7 +91,6 @@ class EventLog:
 
     def read(self) -> list[Event]:
         """Every complete event in the log (a missing file is an empty log)."""
-        from truce.loading import load_events
 
         if not self.path.exists():
             return []
@@ -135,8 +112,6 @@ class EventLog:
         try:
             batch = list(events)
         except TypeError:
-            from truce.errors import ArgumentError
-
             raise ArgumentError(f"events: expected a list of events, got {type(events).__name__}") from None
         if not batch:
             return
@@ -163,7 +138,6 @@ class EventLog:
         checks that need the file (the last event's date, the event count, the size) are
         made again under the lock by :meth:`append_all`.
         """
-        from truce.loading import JSONL_SUFFIXES, check_event_dates, encode_event
 
         if not self.path.name.endswith(JSONL_SUFFIXES):
             raise EventError(

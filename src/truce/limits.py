@@ -15,6 +15,8 @@ import math
 
 import attrs
 
+from truce.errors import ArgumentError
+
 __all__ = ["DEFAULT_LIMITS", "MAX_NUMBER", "Limits", "check_number"]
 
 #: The largest number (in size) truce takes in a definition or an event: fifteen digits,
@@ -34,7 +36,6 @@ def check_number(value: object, field: str) -> None:
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    from truce.errors import ArgumentError
 
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError(f"{attribute.name} must be a whole number of at least 1, got {value!r}")

@@ -22,9 +22,9 @@ from truce import _bundled as bundled
 from truce._yaml import read_yaml
 from truce.agreement import Agreement, FactDef, Phase, Transition
 from truce.dates import EARLIEST, LATEST, to_date
-from truce.errors import DefinitionError, EventError, LoadError, Problem, TornLogWarning
+from truce.errors import ArgumentError, DefinitionError, EventError, LoadError, Problem, TornLogWarning
 from truce.events import Event, External
-from truce.guards import Const, Guard, parse_guard
+from truce.guards import After, Const, FactCompare, Guard, parse_guard
 from truce.identifiers import IDENTIFIER_FIELDS, Identifiers
 from truce.limits import DEFAULT_LIMITS, Limits, check_number
 from truce.obligations import Due, Measure, Obligation
@@ -54,7 +54,6 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 def check_arguments(**given: object) -> None:
     """Refuse arguments of the wrong type with :class:`~truce.ArgumentError` (a ``TypeError``),
     before they fail somewhere deeper as an ``AttributeError``."""
-    from truce.errors import ArgumentError
 
     for name, value in given.items():
         if value is None and name in ("agreement", "events", "as_of"):
@@ -555,7 +554,6 @@ def _read_transitions(
 def _guard_problems(guard: Guard) -> list[str]:
     """Numbers and dates in a parsed guard that truce could not compute with or write back
     (``1e309`` parses as infinity; ``after('9999-12-31')`` leaves no room for a deadline)."""
-    from truce.guards import After, FactCompare
 
     found = []
     stack: list[object] = [guard]
@@ -975,8 +973,6 @@ def load_events(
 def _before_unfinished_batch(data: bytes, path: str | os.PathLike[str], name: str) -> bytes:
     from pathlib import Path
 
-    from truce.eventlog import pending_size
-
     cut = pending_size(Path(path))
     if cut is None or cut >= len(data):
         return data
@@ -1148,3 +1144,28 @@ def read_bundled(name: str) -> tuple[Agreement, list[Event]]:
         return agreement, []
     records, sources, _ = _log_records(log, f"{label}.events.yaml")
     return agreement, _read_events(records, sources, f"{label}.events.yaml", agreement, DEFAULT_LIMITS)
+
+
+# --- the batch sidecar an event log leaves while it writes (see truce.eventlog) ---------------
+
+
+def pending_path(path: Path) -> Path:
+    """The sidecar holding the size to cut back to while a batch is being written."""
+    return path.with_name(path.name + ".pending")
+
+
+def pending_size(path: Path) -> int | None:
+    """The size ``path`` had before an unfinished batch, if one was cut short; else None.
+
+    Readers stop there (the batch was never acknowledged); the next append cuts it off.
+    A sidecar that cannot be read was itself cut short, before any of its batch was written.
+    """
+    try:
+        raw = pending_path(path).read_bytes()
+    except OSError:
+        return None
+    try:
+        size = json.loads(raw)["size"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from truce.errors import MissingDependency
 from truce.html import blockers_html, ceasefire_html, escape
+from truce.timeline import timeline
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -140,7 +141,6 @@ def _deadlines(ceasefire: Ceasefire) -> str:
 
 
 def _timeline(ceasefire: Ceasefire) -> str:
-    from truce.timeline import timeline
 
     try:
         figure = timeline(ceasefire)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from truce.errors import MissingDependency
+from truce.implementation import scores
 from truce.status import ObligationStatus
 
 if TYPE_CHECKING:
@@ -149,7 +150,6 @@ def implementation_plot(ceasefire: Ceasefire, freq: str = "ME", path: str | Path
         figure_module = importlib.import_module("matplotlib.figure")
     except ImportError:
         raise MissingDependency("matplotlib", "plot") from None
-    from truce.implementation import scores
 
     rows = scores(ceasefire, freq)
     periods = sorted({row["period_end"] for row in rows})

@@ -40,6 +40,7 @@ from truce.guards import (
     evaluate,
     walk,
 )
+from truce.loading import read_agreement
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.sources import Source
 from truce.status import ObligationState, ObligationStatus
@@ -261,8 +262,6 @@ def verify(agreement: Agreement | Any) -> Report:
     True
     """
     if not isinstance(agreement, Agreement):
-        from truce.loading import read_agreement
-
         try:
             agreement = read_agreement(agreement)
         except DefinitionError as exc:
