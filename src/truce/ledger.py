@@ -264,6 +264,11 @@ class Ledger:
             self.agreement.obligation(obligation)  # raises UnknownName, listing the known ids
             raise
 
+    def moves(self) -> tuple[PhaseChange, ...]:
+        """The phase record, from entry into force."""
+        log = self.phase_log
+        return tuple(log.items[: log.size])
+
     def states(self) -> dict[str, ObligationState]:
         """Every obligation's frozen state, by id, in definition order."""
         return {key: owed.freeze() for key, owed in self.owed.items()}

@@ -24,14 +24,26 @@ import attrs
 from truce.agreement import Agreement
 from truce.errors import Problem
 from truce.events import Event, EventKind
-from truce.ledger import Checkpoint, Ledger
-from truce.status import EventSlice
+from truce.ledger import Checkpoint, Ledger, PhaseChange
+from truce.status import EventSlice, FactValue, ObligationState
 
-__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "problems"]
+__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems"]
 
 #: The fewest events between two checkpoints; the spacing is also at least 1/256 of the log.
 CHECKPOINT_MIN = 64
 _date = operator.attrgetter("date")
+
+
+@attrs.frozen
+class Snapshot:
+    """Everything observable about a ceasefire at one moment, comparable with ``==``."""
+
+    phase: str
+    date: dt.date
+    events: int
+    obligations: tuple[ObligationState, ...]
+    facts: tuple[FactValue, ...]
+    history: tuple[PhaseChange, ...]
 
 
 @attrs.frozen(repr=False, eq=False)
