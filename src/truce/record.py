@@ -208,7 +208,9 @@ class Record:
 
     def save(self) -> Saved:
         count = len(self)
-        return Saved(count, len(self._checkpoints), self.ledger.checkpoint(count), self.last, self._due)
+        return Saved(
+            count, len(self._checkpoints), self.ledger.checkpoint(count, lengths_only=True), self.last, self._due
+        )
 
     def undo(self, saved: Saved) -> None:
         """Put the record back as :meth:`save` found it: events, checkpoints, ledger, dates."""
