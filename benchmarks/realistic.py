@@ -304,7 +304,8 @@ def bench_exact(repeat: int) -> list[dict[str, object]]:
     """The exact analyses on large guards: bounded by Limits, never minutes."""
     rows = []
     for label, guard in (
-        ("unblock, AND of 17 OR-pairs", " and ".join(f"(fulfilled(o{2 * n}) or fulfilled(o{2 * n + 1}))" for n in range(17))),
+        ("unblock, AND of 17 OR-pairs", " and ".join(f"(fulfilled(o{2 * n}) or fulfilled(o{2 * n + 1}))"
+                                                    for n in range(17))),
         ("verify, AND of 20 leaves", " and ".join(f"fulfilled(o{n})" for n in range(20))),
     ):  # fmt: skip
         agreement = truce.Agreement(
