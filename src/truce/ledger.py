@@ -151,7 +151,7 @@ class _Owed:
         self.evidence: Event | None = None
         self.extensions = _Shared([], 0, True)
         self.claims = _Shared([], 0, True)
-        self.latest: dict[str, str] = {}  # each party's latest claim: what "disputed" needs
+        self.latest: dict[str, str] = {}  # each party's latest claim (what "disputed" needs); replaced on change
         self.frozen: ObligationState | None = None
 
     def freeze(self) -> ObligationState:
@@ -181,7 +181,7 @@ class _Owed:
             extensions, claims = self.extensions.saved(), self.claims.saved()
         return (
             self.base, self.since, self.active_since, self.progress, self.due, self.original_due, self.evidence,
-            *extensions, *claims, dict(self.latest),
+            *extensions, *claims, self.latest,
         )  # fmt: skip
 
     def load(self, saved: tuple[Any, ...], *, owned: bool) -> None:
@@ -192,7 +192,7 @@ class _Owed:
             self.claims.cut(n_claims)
         else:
             self.extensions, self.claims = _Shared(extensions, n_extensions, False), _Shared(claims, n_claims, False)
-        self.latest = dict(latest)
+        self.latest = latest
         self.frozen = None
 
 
@@ -335,7 +335,7 @@ class Ledger:
             owed.claims.append(event)
             assert event.party is not None
             assert event.asserts is not None
-            owed.latest[event.party] = event.asserts
+            owed.latest = {**owed.latest, event.party: event.asserts}  # replaced, never changed: checkpoints share it
             return
         if self.changes is None:
             _fold(owed, event)
