@@ -119,7 +119,7 @@ def test_as_of_replays_history_and_leaves_the_original_alone(riverside):
     assert early.status("detainees_released").status_on(early.date) == "partial"
     assert early.status("detainees_released").progress == 5
     assert early.date == dt.date(2025, 4, 3)
-    assert early.beyond_data  # data through 2025-04-02
+    assert not early.beyond_data  # the log runs to 2025-04-06: a historical date, not beyond the data
     assert len(riverside.events) == 4
     assert riverside.as_of(dt.date(2025, 4, 6)).snapshot() == riverside.snapshot()
 

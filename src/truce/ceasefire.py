@@ -94,12 +94,16 @@ class Ceasefire:
 
     @property
     def data_through(self) -> dt.date | None:
-        """The date of the last recorded event (None with no events)."""
+        """How far the data goes: the whole log's last event, or the sources' horizon if later.
+
+        Views made by :meth:`as_of` and :meth:`what_if` keep the horizon of the log they
+        were cut from (hypothetical events never extend it); None with neither.
+        """
         return self._live.data_through
 
     @property
     def beyond_data(self) -> bool:
-        """True when the as-of date is later than the last event: answers may be stale."""
+        """True when the as-of date is later than :attr:`data_through`: answers may be stale."""
         last = self.data_through
         return last is None or self.date > last
 

@@ -56,12 +56,14 @@ class Recorder:
         self.record = record if record is not None else Record(agreement)
         self.engine = engine_for(agreement)
         self.as_of = as_of
+        #: the last real event's date in the whole log: views keep their parent's (see data_through)
+        self.horizon: dt.date | None = self.record.last if self.record.has_events() else None
         self.log: EventLog | None = None
         self.lock = threading.RLock()
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled without its lock, its shared engine or its log file (an unpickled copy does not log)."""
-        return {"agreement": self.agreement, "record": self.record, "as_of": self.as_of}
+        return {"agreement": self.agreement, "record": self.record, "as_of": self.as_of, "horizon": self.horizon}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         agreement, record, as_of = state["agreement"], state["record"], state["as_of"]
@@ -69,6 +71,8 @@ class Recorder:
         assert isinstance(record, Record)
         assert as_of is None or isinstance(as_of, dt.date)
         self.agreement, self.record, self.engine, self.as_of = agreement, record, engine_for(agreement), as_of
+        horizon = state.get("horizon")
+        self.horizon = horizon if isinstance(horizon, dt.date) else None
         self.log, self.lock = None, threading.RLock()
 
     # --- where it stands --------------------------------------------------------------
@@ -79,11 +83,23 @@ class Recorder:
 
     @property
     def data_through(self) -> dt.date | None:
-        return self.record.last if self.record.has_events() else None
+        """How far the data goes: the later of the whole log's last real event and the sources' horizon.
+
+        A view (``as_of``, ``what_if``) keeps the log it was cut from as its horizon, so
+        a historical date is never "beyond the data"; hypothetical events never extend it.
+        The definition's ``data_through`` says the sources were read up to that day, so
+        a quiet stretch after the last event is known, not missing.
+        """
+        declared = self.agreement.data_through
+        if self.horizon is None or (declared is not None and declared > self.horizon):
+            return declared
+        return self.horizon
 
     @property
     def date(self) -> dt.date:
-        return self.as_of or self.data_through or self.agreement.in_force
+        if self.as_of is not None:
+            return self.as_of
+        return self.record.last if self.record.has_events() else self.agreement.in_force
 
     def routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         return self.engine.routes(self.phase, trigger, to)
@@ -169,6 +185,7 @@ class Recorder:
             view.fold(event)
         record.replayed(pending)
         view.as_of = day
+        view.horizon = self.horizon
         return view
 
     def history(self) -> tuple[Change, ...]:
@@ -199,6 +216,8 @@ class Recorder:
     def take(self, event: Event) -> None:
         self.fold(event)
         self.record.append(event)
+        if event.source != _HYPOTHETICAL and (self.horizon is None or event.date > self.horizon):
+            self.horizon = event.date
         if self.as_of is not None and event.date > self.as_of:
             self.as_of = event.date
 
@@ -241,7 +260,7 @@ class Recorder:
         if not batch:
             return
         with self.lock:
-            record, as_of, index = self.record, self.as_of, 0
+            record, as_of, horizon, index = self.record, self.as_of, self.horizon, 0
             saved = record.save()
             try:
                 names, take = record.names, self.take
@@ -255,7 +274,7 @@ class Recorder:
                     self.log.append_all(list(batch))  # all or none on disk; on failure undone here too
             except BaseException as error:
                 record.undo(saved)
-                self.as_of = as_of
+                self.as_of, self.horizon = as_of, horizon
                 if isinstance(error, TruceError):
                     where = f"{batch[index].date} {batch[index].kind}" if isinstance(batch[index], Event) else "?"
                     error.add_note(f"refused: event {index} of {len(batch)} ({where}); none of them was recorded")
