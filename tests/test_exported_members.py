@@ -3,7 +3,7 @@
 import truce
 
 EXPECTED = {
-    "Agreement", "Blocker", "Blockers", "Ceasefire", "DateError", "DefinitionError", "Due", "Event",
+    "Agreement", "Blocker", "Blockers", "Ceasefire", "ClockStop", "DateError", "DefinitionError", "Due", "Event",
     "EventError", "EventKind", "FactDef", "IllegalTransition", "LoadError", "Measure", "Obligation",
     "ObligationKind", "ObligationState", "ObligationStatus", "Party", "PartyKind", "Phase", "PhaseChange",
     "Precision", "Problem", "Snapshot", "Source", "Transition", "TransitionBlocked", "TransitionError",

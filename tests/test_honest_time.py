@@ -52,3 +52,95 @@ def test_status_json_of_a_historical_date_is_not_beyond_the_data(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["data_through"] == "2025-04-06"
     assert out["beyond_data"] is False
+
+
+def test_a_late_fulfilment_stays_late():
+    state = truce.load(RIVERSIDE).status("detainees_released")  # due 2025-04-04, fulfilled 2025-04-05
+    assert state.status_on(dt.date(2025, 4, 6)) == "fulfilled"
+    assert state.late_by == 1
+    assert state.late_by_original == 1
+    assert truce.load(RIVERSIDE).status("prisoners_released").late_by is None  # no deadline
+
+
+def test_lateness_is_measured_against_the_deadline_in_force_and_the_original():
+    ceasefire = truce.load(RIVERSIDE)
+    ceasefire.record(truce.Event("2025-04-08", "fact", fact="monitors_deployed", value=10))
+    ceasefire.advance("begin_phase_two")  # pull_back due 30 days after 2025-04-08
+    ceasefire.record(truce.Event("2025-05-10", "extended", obligation="pull_back", due="2025-05-20"))
+    ceasefire.record(truce.Event("2025-06-01", "fulfilled", obligation="pull_back"))
+    state = ceasefire.status("pull_back")
+    assert (state.due, state.original_due) == (dt.date(2025, 5, 20), dt.date(2025, 5, 8))
+    assert (state.late_by, state.late_by_original) == (12, 24)
+    line = ceasefire.blockers("completed").met[0]
+    assert (line.late_by, line.late_by_original) == (12, 24)
+    assert (
+        "fulfilled 2025-06-01, 12 days late (due 2025-05-20), 24 days after the original deadline 2025-05-08"
+        in line.line()
+    )
+    assert line.to_dict()["late_by"] == 12
+
+
+def test_compliance_counts_late_fulfilments():
+    ceasefire = truce.load(RIVERSIDE)
+    assert ceasefire.compliance()["south"].late == 1
+    assert ceasefire.compliance()["north"].late == 0
+    assert ceasefire.as_of("2025-04-04").compliance()["south"].late == 0
+    assert "late" in str(ceasefire.compliance()).splitlines()[1]
+
+
+def test_blockers_json_shows_a_late_fulfilment():
+    report = truce.load(RIVERSIDE).as_of("2025-04-06").blockers("phase_two")
+    detainees = next(b for b in report.met if b.obligation == "detainees_released")
+    assert detainees.late_by == 1
+    assert "fulfilled 2025-04-05, 1 day late (due 2025-04-04)" in str(report)
+
+
+def test_obligations_frame_keeps_lateness():
+    import pytest
+
+    pytest.importorskip("pandas")
+    frame = truce.load(RIVERSIDE).to_frame("obligations").set_index("obligation")
+    assert frame.loc["detainees_released", "late_by"] == 1
+    assert str(frame["late_by"].dtype) == "Int64"
+
+
+def test_overdue_stops_counting_at_a_terminal_phase():
+    ceasefire = truce.load("gaza-2025-01").as_of("2026-03-18")  # collapsed 2025-03-18
+    assert ceasefire.stopped == truce.ClockStop(dt.date(2025, 3, 18), "reached collapsed")
+    overdue = {d.obligation: d.days_overdue for d in ceasefire.deadlines()}
+    assert overdue["philadelphi_withdrawn"] == 9  # due 2025-03-09: not 374
+    assert "when the clocks stopped 2025-03-18 (reached collapsed)" in ceasefire.deadlines()[-1].describe()
+    report = ceasefire.compliance()
+    assert report.stopped is not None
+    assert report.to_dict()["clock_stopped"]["date"] == "2025-03-18"
+    assert "clocks stopped 2025-03-18" in str(report)
+    assert "clocks stopped 2025-03-18" in ceasefire.summary()
+
+
+def test_a_running_agreement_has_no_clock_stop():
+    ceasefire = truce.load(RIVERSIDE)
+    assert ceasefire.stopped is None
+    assert ceasefire.compliance().stopped is None
+    assert all(d.stopped is None for d in ceasefire.deadlines())
+
+
+def test_the_ended_date_stops_the_clocks():
+    import attrs
+
+    agreement = attrs.evolve(truce.load_agreement(RIVERSIDE), ended="2025-04-10")
+    ceasefire = truce.Ceasefire(agreement, truce.load(RIVERSIDE).events, as_of="2025-09-01")
+    assert ceasefire.stopped == truce.ClockStop(dt.date(2025, 4, 10), "riverside ended")
+    assert ceasefire.as_of("2025-04-09").stopped is None
+
+
+def test_status_and_deadlines_json_say_the_clocks_stopped(capsys):
+    from truce.cli import main
+
+    assert main(["status", "gaza-2025-01", "--as-of", "2026-03-18", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["clock_stopped"] == {"date": "2025-03-18", "reason": "reached collapsed"}
+    assert max(o["days_overdue"] or 0 for o in out["obligations"]) < 60
+    assert main(["deadlines", "gaza-2025-01", "--as-of", "2026-03-18", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["clock_stopped"]["date"] == "2025-03-18"
+    assert {d["days_overdue"] for d in out["deadlines"]} == {43, 9}

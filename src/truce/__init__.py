@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from truce.parties import Party, PartyKind
     from truce.record import Snapshot
     from truce.sources import Source, SourceKind
-    from truce.status import ObligationState, ObligationStatus
+    from truce.status import ClockStop, ObligationState, ObligationStatus
     from truce.unblock import Unblock, UnblockSet
     from truce.verification import Finding, Report, Severity, verify
 
@@ -81,6 +81,7 @@ _LAZY: dict[str, str] = {
     "Blocker": "truce.blockers",
     "Blockers": "truce.blockers",
     "Ceasefire": "truce.ceasefire",
+    "ClockStop": "truce.status",
     "Collapse": "truce.assumptions",
     "Compliance": "truce.compliance",
     "Deadline": "truce.deadlines",
@@ -158,6 +159,7 @@ __all__ = [
     "Blocker",
     "Blockers",
     "Ceasefire",
+    "ClockStop",
     "Collapse",
     "Compliance",
     "DateError",

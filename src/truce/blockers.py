@@ -35,7 +35,8 @@ class Blocker:
     """One condition of a guard on one day: met or not, and everything known about it.
 
     For an obligation: the owing party, its status, since when it is owed, its deadline
-    (and the original one if extended), days overdue, measure progress. For a fact: its
+    (and the original one if extended), days overdue, how late a fulfilment came (against
+    the deadline in force and the original one), measure progress. For a fact: its
     last reported value. ``sources`` cite the obligation's text and the latest report.
     """
 
@@ -52,6 +53,8 @@ class Blocker:
     due: dt.date | None = None
     original_due: dt.date | None = None
     days_overdue: int | None = None
+    late_by: int | None = None
+    late_by_original: int | None = None
     progress: float | None = None
     target: float | None = None
     unit: str | None = None
@@ -73,6 +76,8 @@ class Blocker:
                 status += f", {_number(self.progress)} of {_number(self.target)} {self.unit or ''}".rstrip()
             if self.met and self.since:
                 status += f" {self.since}"
+                late = _lateness(self.late_by, self.late_by_original, self.due, self.original_due)
+                status += f", {late}" if late else ""
             elif self.since:
                 status += f", owed since {self.since}"
             bits.append(status)
@@ -104,6 +109,16 @@ class Blocker:
             else:
                 out[field.name] = str(value)
         return out
+
+
+def _lateness(late_by: int | None, original: int | None, due: dt.date | None, first: dt.date | None) -> str:
+    """``3 days late (due …)``, against the deadline in force and the original one."""
+    if not late_by and not original:
+        return ""
+    text = f"{days(late_by)} late (due {due})" if late_by else f"on time (due {due})"
+    if original and first and first != due:
+        text += f", {days(original)} after the original deadline {first}"
+    return text
 
 
 def _number(value: float) -> str:
@@ -143,6 +158,8 @@ def describe_leaf(verdict: Verdict, agreement: Agreement, context: GuardContext)
             due=state.due,
             original_due=state.original_due,
             days_overdue=state.days_overdue(as_of),
+            late_by=state.late_by,
+            late_by_original=state.late_by_original,
             progress=state.progress,
             target=measure.target if measure else None,
             unit=measure.unit if measure else None,

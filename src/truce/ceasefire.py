@@ -19,16 +19,16 @@ from typing import Any
 from truce import diagrams, frames, html, summary
 from truce.agreement import Agreement
 from truce.blockers import Blockers
-from truce.compliance import Compliance, compliance
+from truce.compliance import Compliance
 from truce.dates import DateLike
-from truce.deadlines import Deadline, deadlines
+from truce.deadlines import Deadline
 from truce.errors import UnknownName
 from truce.events import Event, EventKind
 from truce.ledger import Change, PhaseChange
 from truce.record import Snapshot
 from truce.recording import Recorder, hypothetical
 from truce.sources import Source
-from truce.status import FactValue, ObligationState
+from truce.status import ClockStop, FactValue, ObligationState
 from truce.unblock import Unblock, unblock
 
 __all__ = ["Ceasefire", "Snapshot"]
@@ -106,6 +106,11 @@ class Ceasefire:
         """True when the as-of date is later than :attr:`data_through`: answers may be stale."""
         last = self.data_through
         return last is None or self.date > last
+
+    @property
+    def stopped(self) -> ClockStop | None:
+        """When deadline clocks stopped (a terminal phase reached, or the agreement's ``ended``), if they have."""
+        return self._live.stopped(self.date)
 
     @property
     def facts(self) -> dict[str, FactValue]:
@@ -241,16 +246,11 @@ class Ceasefire:
 
     def deadlines(self, as_of: DateLike | None = None) -> list[Deadline]:
         """Open obligations with a known deadline, soonest (or most overdue) first, with days left or overdue."""
-        return self.as_of(as_of).deadlines() if as_of is not None else deadlines(self.obligations(), self.date)
+        return self.as_of(as_of).deadlines() if as_of is not None else self._live.deadlines(self.date)
 
     def compliance(self, as_of: DateLike | None = None) -> Compliance:
         """Per party: fulfilled, overdue, breached, disputed, pending…, incidents; and irregular moves."""
-        if as_of is not None:
-            return self.as_of(as_of).compliance()
-        attributed = self._live.record.ledger.attributed
-        return compliance(
-            self.agreement, self.obligations(), self.incidents, attributed, self.phase_history(), self.date
-        )
+        return self.as_of(as_of).compliance() if as_of is not None else self._live.compliance(self.date)
 
     def what_if(
         self,
@@ -267,8 +267,7 @@ class Ceasefire:
         they can never be mistaken for the record.
         """
         scenario = self.as_of(as_of if as_of is not None else self.date)
-        planned = hypothetical(scenario.date, fulfil, breach, waive, facts or {})
-        scenario.extend(planned)
+        scenario.extend(hypothetical(scenario.date, fulfil, breach, waive, facts or {}))
         return scenario
 
     # --- presentation ----------------------------------------------------------------

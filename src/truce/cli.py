@@ -210,16 +210,18 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
     """Where an agreement stands: phase, phase record, every obligation's status."""
     ceasefire = _load(name, as_of)
     if as_json:
-        day = ceasefire.date
+        stopped = ceasefire.stopped
+        day = stopped.date if stopped else ceasefire.date  # nothing becomes overdue after the clocks stop
         _emit_json(
             "status",
             {
                 "agreement": ceasefire.agreement.id,
                 "title": ceasefire.agreement.title,
                 "phase": ceasefire.phase,
-                "as_of": day.isoformat(),
+                "as_of": ceasefire.date.isoformat(),
                 "data_through": ceasefire.data_through.isoformat() if ceasefire.data_through else None,
                 "beyond_data": ceasefire.beyond_data,
+                "clock_stopped": stopped.to_dict() if stopped else None,
                 "phase_history": [_phase_change_json(c) for c in ceasefire.phase_history()],
                 "obligations": [
                     {
@@ -230,6 +232,8 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
                         "due": s.due.isoformat() if s.due else None,
                         "original_due": s.original_due.isoformat() if s.original_due else None,
                         "days_overdue": s.days_overdue(day),
+                        "late_by": s.late_by,
+                        "late_by_original": s.late_by_original,
                         "disputed": s.disputed,
                     }
                     for s in ceasefire.obligations()
@@ -256,8 +260,9 @@ def _rich_status(ceasefire: Ceasefire) -> None:
         console.print(clean(f"  {change.describe()}"), style=style, markup=False)
     colours = {"fulfilled": "green", "overdue": "red", "breached": "red", "partial": "yellow", "pending": "dim"}
     table = Table("obligation", "party", "status", "due", "disputed")
+    stopped = ceasefire.stopped
     for state in ceasefire.obligations():
-        label = str(state.status_on(ceasefire.date))
+        label = str(state.status_on(stopped.date if stopped else ceasefire.date))
         table.add_row(
             escape(clean(state.obligation.id)),
             escape(clean(state.obligation.party or "-")),
@@ -266,6 +271,8 @@ def _rich_status(ceasefire: Ceasefire) -> None:
             "DISPUTED" if state.disputed else "",
         )
     console.print(table)
+    if stopped:
+        console.print(clean(f"deadline {stopped.describe()}: overdue counted to that day"), markup=False)
 
 
 def blockers(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
@@ -340,6 +347,7 @@ def deadlines(name: str, as_of: str | None, as_json: bool) -> None:
             {
                 "agreement": ceasefire.agreement.id,
                 "as_of": ceasefire.date.isoformat(),
+                "clock_stopped": ceasefire.stopped.to_dict() if ceasefire.stopped else None,
                 "deadlines": [d.to_dict() for d in found],
             },
         )

@@ -1,4 +1,4 @@
-"""Compliance: per party, how many obligations are fulfilled, overdue, breached, disputed, pending.
+"""Compliance: per party, how many obligations are fulfilled (and how many late), overdue, breached, pending.
 
 Counts come from the reported record (claims never settle an obligation; conflicting
 claims make it *disputed*). Incidents are counted against the party they are attributed
@@ -19,11 +19,13 @@ from truce.agreement import Agreement
 from truce.events import Event
 from truce.html import compliance_html
 from truce.ledger import PhaseChange
-from truce.status import ObligationState
+from truce.status import ClockStop, ObligationState, clock
 
 __all__ = ["Compliance", "PartyCompliance"]
 
-COLUMNS = ("fulfilled", "overdue", "breached", "disputed", "partial", "active", "pending", "waived", "incidents")
+COLUMNS = (
+    "fulfilled", "overdue", "late", "breached", "disputed", "partial", "active", "pending", "waived", "incidents",
+)  # fmt: skip
 NO_PARTY = "(joint or no party)"
 
 
@@ -36,6 +38,8 @@ class PartyCompliance:
     obligations: tuple[str, ...]
     fulfilled: int = 0
     overdue: int = 0
+    #: fulfilled, but after the deadline in force (a flag on ``fulfilled``, not a status of its own)
+    late: int = 0
     breached: int = 0
     disputed: int = 0
     partial: int = 0
@@ -58,6 +62,8 @@ class Compliance:
     as_of: dt.date
     parties: tuple[PartyCompliance, ...]
     irregular: tuple[PhaseChange, ...] = ()
+    #: when deadline clocks stopped (counts are as of that day's deadlines), if they have
+    stopped: ClockStop | None = None
 
     def __iter__(self) -> Iterator[PartyCompliance]:
         return iter(self.parties)
@@ -77,6 +83,8 @@ class Compliance:
             lines.append(f"{row.party:<{width}} {len(row.obligations):>4} {cells}")
         for change in self.irregular:
             lines.append(f"irregular move: {change.describe()}")
+        if self.stopped is not None:
+            lines.append(f"deadline {self.stopped.describe()}: overdue counted to that day")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -91,6 +99,7 @@ class Compliance:
             "as_of": self.as_of.isoformat(),
             "parties": [row.to_dict() for row in self.parties],
             "irregular": [c.describe() for c in self.irregular],
+            "clock_stopped": self.stopped.to_dict() if self.stopped else None,
         }
 
 
@@ -101,13 +110,16 @@ def compliance(
     attributed: Mapping[str | None, int],
     phase_log: Sequence[PhaseChange],
     as_of: dt.date,
+    stop: ClockStop | None = None,
 ) -> Compliance:
     """Count each party's obligations by status on ``as_of``, and the incidents attributed to it.
 
     ``attributed`` counts incidents per party as recorded; they are counted again from
     ``incidents`` only when some were recorded after ``as_of`` (a ceasefire asked about
-    an earlier day than its last event).
+    an earlier day than its last event). Statuses are read on the day the clocks
+    stopped (``stop``) when that is earlier: nothing becomes overdue after an agreement ends.
     """
+    day = clock(as_of, stop)
     if incidents and incidents[-1].date > as_of:
         attributed = Counter(e.party for e in incidents if e.date <= as_of)
     rows = []
@@ -121,9 +133,11 @@ def compliance(
             continue
         counts = dict.fromkeys(COLUMNS, 0)
         for state in mine:
-            counts[str(state.status_on(as_of))] += 1
+            counts[str(state.status_on(day))] += 1
             counts["disputed"] += state.disputed
+            counts["late"] += state.late_by is not None and state.since is not None and state.since <= as_of
         counts["incidents"] = counted
         rows.append(PartyCompliance(party, name, tuple(s.obligation.id for s in mine), **counts))
     irregular = tuple(c for c in phase_log if c.irregular and c.date <= as_of)
-    return Compliance(agreement.id, as_of, tuple(rows), irregular)
+    stopped = stop if stop is not None and stop.date <= as_of else None
+    return Compliance(agreement.id, as_of, tuple(rows), irregular, stopped)

@@ -1,4 +1,9 @@
-"""Deadlines: what is due when, what is overdue, by how much, and whether it was moved."""
+"""Deadlines: what is due when, what is overdue, by how much, and whether it was moved.
+
+Clocks stop when the agreement does: once it reaches a terminal phase or its recorded
+``ended`` date, nothing becomes more overdue, so a year after a collapse an obligation
+reads "overdue 9 days when the clocks stopped", not "overdue 374 days".
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 import attrs
 
 from truce.dates import days
-from truce.status import SETTLED, ObligationState
+from truce.status import SETTLED, ClockStop, ObligationState, clock
 
 __all__ = ["Deadline", "deadlines"]
 
@@ -19,7 +24,8 @@ class Deadline:
 
     ``days_left`` is positive for an upcoming deadline (0 on the day itself);
     ``days_overdue`` is positive once it has passed. ``original`` differs from ``due`` when
-    an extension moved it, and ``extensions`` counts the moves.
+    an extension moved it, and ``extensions`` counts the moves. Both counts run to the day
+    the clocks stopped (``stopped``) when that is earlier than ``as_of``.
     """
 
     obligation: str
@@ -30,10 +36,11 @@ class Deadline:
     status: str
     as_of: dt.date
     extensions: int = 0
+    stopped: ClockStop | None = None
 
     @property
     def days_left(self) -> int:
-        return (self.due - self.as_of).days
+        return (self.due - clock(self.as_of, self.stopped)).days
 
     @property
     def days_overdue(self) -> int:
@@ -46,6 +53,8 @@ class Deadline:
     def describe(self) -> str:
         when = f"overdue {days(self.days_overdue)}" if self.overdue else f"{days(self.days_left)} left"
         moved = f" (originally {self.original})" if self.original and self.original != self.due else ""
+        if self.stopped is not None:
+            when += f" when the {self.stopped.describe()}"
         return f"{self.due}{moved} {self.obligation} [{self.party or '-'}]: {when}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,11 +67,13 @@ class Deadline:
             "days_left": self.days_left,
             "days_overdue": self.days_overdue,
             "extensions": self.extensions,
+            "clock_stopped": self.stopped.to_dict() if self.stopped else None,
         }
 
 
-def deadlines(states: list[ObligationState], as_of: dt.date) -> list[Deadline]:
-    """Open obligations with a known deadline, soonest (or most overdue) first."""
+def deadlines(states: list[ObligationState], as_of: dt.date, stop: ClockStop | None = None) -> list[Deadline]:
+    """Open obligations with a known deadline, soonest (or most overdue) first; counted to ``stop`` if earlier."""
+    day = clock(as_of, stop)
     found = [
         Deadline(
             s.obligation.id,
@@ -70,9 +81,10 @@ def deadlines(states: list[ObligationState], as_of: dt.date) -> list[Deadline]:
             s.obligation.text,
             s.due,
             s.original_due,
-            str(s.status_on(as_of)),
+            str(s.status_on(day)),
             as_of,
             len(s.extensions),
+            stop if stop is not None and stop.date <= as_of else None,
         )
         for s in states
         if s.due is not None and s.base not in SETTLED

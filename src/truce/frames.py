@@ -33,10 +33,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "obligations": (
         "agreement", "obligation", "party", "kind", "phase", "status", "since", "due", "original_due",
-        "days_overdue", "progress", "target", "disputed", "source",
+        "days_overdue", "late_by", "late_by_original", "progress", "target", "disputed", "source",
     ),
     "compliance": (
-        "agreement", "party", "name", "obligations", "fulfilled", "overdue", "breached", "disputed", "partial",
+        "agreement", "party", "name", "obligations", "fulfilled", "overdue", "late", "breached", "disputed", "partial",
         "active", "pending", "waived", "incidents",
     ),
     "deadlines": (
@@ -58,6 +58,8 @@ _DATES = ("date", "due", "original_due", "since", "agreed", "in_force", "ended",
 #: whole numbers, unknown as ``<NA>``: day counts, dataset ids, PAM scores
 _COUNTS = (
     "days_overdue",
+    "late_by",
+    "late_by_original",
     "days_left",
     "extensions",
     "score",
@@ -169,6 +171,8 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
                 "due": s.due,
                 "original_due": s.original_due,
                 "days_overdue": s.days_overdue(day),
+                "late_by": s.late_by,
+                "late_by_original": s.late_by_original,
                 "progress": s.progress,
                 "target": s.obligation.measure.target if s.obligation.measure else None,
                 "disputed": s.disputed,

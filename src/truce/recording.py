@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
+from truce.compliance import Compliance, compliance
 from truce.dates import DateLike, to_date
+from truce.deadlines import Deadline, deadlines
 from truce.engine import engine_for
 from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, TruceError, UnknownName
 from truce.eventlog import EventLog
@@ -26,6 +28,7 @@ from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Change, Moment
 from truce.record import Record, problems
 from truce.sources import Source
+from truce.status import ClockStop, clock_stop
 from truce.views import PartyView
 
 __all__ = ["Recorder", "hypothetical"]
@@ -173,6 +176,20 @@ class Recorder:
             f"triggers from {self.phase!r}: {here}",
             trigger=trigger,
             phase=self.phase,
+        )
+
+    def stopped(self, day: dt.date) -> ClockStop | None:
+        """When deadline clocks stopped on or before ``day``: a terminal phase, or the agreement's end."""
+        return clock_stop(self.agreement, self.record.ledger.moves(), day)
+
+    def deadlines(self, day: dt.date) -> list[Deadline]:
+        return deadlines(list(self.record.ledger.states().values()), day, self.stopped(day))
+
+    def compliance(self, day: dt.date) -> Compliance:
+        ledger = self.record.ledger
+        states, moves = list(ledger.states().values()), ledger.moves()
+        return compliance(
+            self.agreement, states, ledger.incidents.view(), ledger.attributed, moves, day, self.stopped(day)
         )
 
     # --- views ------------------------------------------------------------------------

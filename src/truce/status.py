@@ -11,14 +11,18 @@ import datetime as dt
 import enum
 import itertools
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
 from truce.events import Event, Value
 from truce.obligations import Obligation
 
-__all__ = ["EventSlice", "FactValue", "ObligationState", "ObligationStatus"]
+if TYPE_CHECKING:
+    from truce.agreement import Agreement
+    from truce.ledger import PhaseChange
+
+__all__ = ["ClockStop", "EventSlice", "FactValue", "ObligationState", "ObligationStatus", "clock", "clock_stop"]
 
 
 class EventSlice(Sequence[Event]):
@@ -161,6 +165,26 @@ class ObligationState:
         return (as_of - self.due).days
 
     @property
+    def late_by(self) -> int | None:
+        """Days a fulfilment came after the deadline in force (None when on time, unmet or without one).
+
+        Meeting an obligation does not erase having missed its deadline: a release 75 days
+        late stays 75 days late in every report, not merely "fulfilled".
+        """
+        return self._late(self.due)
+
+    @property
+    def late_by_original(self) -> int | None:
+        """Days a fulfilment came after the *original* deadline, before any extension (None if not late)."""
+        return self._late(self.original_due or self.due)
+
+    def _late(self, deadline: dt.date | None) -> int | None:
+        if self.base is not ObligationStatus.FULFILLED or deadline is None or self.since is None:
+            return None
+        late = (self.since - deadline).days
+        return late if late > 0 else None
+
+    @property
     def satisfied(self) -> bool:
         return self.base in SATISFIED
 
@@ -190,3 +214,32 @@ class ObligationState:
         if self.base in SATISFIED:
             return 0
         return max(measure.target - (self.progress or 0), 0)
+
+
+@attrs.frozen
+class ClockStop:
+    """The day deadline clocks stopped, and why: a terminal phase reached, or the agreement ended."""
+
+    date: dt.date
+    reason: str
+
+    def describe(self) -> str:
+        return f"clocks stopped {self.date} ({self.reason})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "reason": self.reason}
+
+
+def clock_stop(agreement: Agreement, moves: Sequence[PhaseChange], as_of: dt.date) -> ClockStop | None:
+    """When the clocks stopped on or before ``as_of`` (None while the agreement still runs)."""
+    found = []
+    if moves and moves[-1].to_phase in agreement.terminal and moves[-1].date <= as_of:
+        found.append(ClockStop(moves[-1].date, f"reached {moves[-1].to_phase}"))
+    if agreement.ended is not None and agreement.ended <= as_of:
+        found.append(ClockStop(agreement.ended, f"{agreement.id} ended"))
+    return min(found, key=lambda stop: stop.date, default=None)
+
+
+def clock(as_of: dt.date, stop: ClockStop | None) -> dt.date:
+    """The day deadlines are counted to: ``as_of``, or the day the clocks stopped if earlier."""
+    return as_of if stop is None or stop.date > as_of else stop.date

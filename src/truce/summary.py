@@ -18,8 +18,11 @@ def summary(ceasefire: Ceasefire) -> str:
     lines = [f"{a.id}: {a.title}", repr(ceasefire)]
     for change in ceasefire.phase_history():
         lines.append(f"  {change.describe()}")
+    stopped = ceasefire.stopped
+    day = stopped.date if stopped else ceasefire.date  # nothing becomes overdue after the clocks stop
+    if stopped:
+        lines.append(f"deadline {stopped.describe()}: overdue counted to that day")
     lines.append("obligations:")
-    day = ceasefire.date
     for state in ceasefire.obligations():
         o = state.obligation
         status = str(state.status_on(day))
