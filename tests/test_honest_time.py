@@ -144,3 +144,24 @@ def test_status_and_deadlines_json_say_the_clocks_stopped(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["clock_stopped"]["date"] == "2025-03-18"
     assert {d["days_overdue"] for d in out["deadlines"]} == {43, 9}
+
+
+def test_compliance_status_columns_add_up_to_what_each_party_owes():
+    for name in truce.agreements():
+        report = truce.load(name).compliance()
+        for row in report:
+            assert sum(getattr(row, c) for c in truce.compliance.STATUSES) == len(row.obligations), (name, row)
+        for line in str(report).splitlines()[2:]:
+            if "|" not in line:
+                continue  # an irregular move or the clock line
+            statuses = line.split("|")[0].split()
+            owes, counts = int(statuses[-8]), [int(n) for n in statuses[-7:]]
+            assert sum(counts) == owes, line
+
+
+def test_disputed_is_a_flag_column_after_the_statuses():
+    report = truce.load("gaza-2025").compliance()
+    head = str(report).splitlines()[1]
+    assert head.index("waived") < head.index("|") < head.index("late") < head.index("disputed")
+    assert report["hamas"].disputed == 2
+    assert list(report["hamas"].to_dict())[-3:] == ["late", "disputed", "incidents"]

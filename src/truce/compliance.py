@@ -1,4 +1,4 @@
-"""Compliance: per party, how many obligations are fulfilled (and how many late), overdue, breached, pending.
+"""Compliance: per party, how many obligations are fulfilled, overdue, breached, pending; late; disputed.
 
 Counts come from the reported record (claims never settle an obligation; conflicting
 claims make it *disputed*). Incidents are counted against the party they are attributed
@@ -9,8 +9,9 @@ move made before its conditions held is part of how an agreement is kept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,15 +24,22 @@ from truce.status import ClockStop, ObligationState, clock
 
 __all__ = ["Compliance", "PartyCompliance"]
 
-COLUMNS = (
-    "fulfilled", "overdue", "late", "breached", "disputed", "partial", "active", "pending", "waived", "incidents",
-)  # fmt: skip
+#: One status per obligation: these columns add up to what the party owes.
+STATUSES = ("fulfilled", "overdue", "breached", "partial", "active", "pending", "waived")
+#: Flags on top of a status (fulfilled late; claims in conflict), then incidents: not part of that sum.
+FLAGS = ("late", "disputed")
+COLUMNS = (*STATUSES, *FLAGS, "incidents")
 NO_PARTY = "(joint or no party)"
 
 
 @attrs.frozen
 class PartyCompliance:
-    """One party's record on one day."""
+    """One party's record on one day.
+
+    Each obligation has one status, so ``fulfilled`` … ``waived`` add up to the number of
+    ``obligations``; ``late`` (fulfilled after the deadline) and ``disputed`` (claims in
+    conflict) are flags counted on top, and ``incidents`` are attributions.
+    """
 
     party: str
     name: str
@@ -76,11 +84,16 @@ class Compliance:
 
     def __str__(self) -> str:
         width = max([len(r.party) for r in self.parties] + [5])
-        head = f"{'party':<{width}} {'owes':>4} " + " ".join(f"{c:>9}" for c in COLUMNS)
+
+        def cells(row: Callable[[str], object], names: Sequence[str]) -> str:
+            return " ".join(f"{row(c)!s:>9}" for c in names)
+
+        head = f"{'party':<{width}} {'owes':>4} {cells(str, STATUSES)} | {cells(str, FLAGS)} {'incidents':>9}"
         lines = [f"{self.agreement}: compliance as of {self.as_of}", head]
         for row in self.parties:
-            cells = " ".join(f"{getattr(row, c):>9}" for c in COLUMNS)
-            lines.append(f"{row.party:<{width}} {len(row.obligations):>4} {cells}")
+            get = functools.partial(getattr, row)
+            counts = f"{cells(get, STATUSES)} | {cells(get, FLAGS)} {row.incidents:>9}"
+            lines.append(f"{row.party:<{width}} {len(row.obligations):>4} {counts}")
         for change in self.irregular:
             lines.append(f"irregular move: {change.describe()}")
         if self.stopped is not None:

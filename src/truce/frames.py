@@ -36,8 +36,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "days_overdue", "late_by", "late_by_original", "progress", "target", "disputed", "source",
     ),
     "compliance": (
-        "agreement", "party", "name", "obligations", "fulfilled", "overdue", "late", "breached", "disputed", "partial",
-        "active", "pending", "waived", "incidents",
+        "agreement", "party", "name", "obligations", "fulfilled", "overdue", "breached", "partial", "active",
+        "pending", "waived", "late", "disputed", "incidents",
     ),
     "deadlines": (
         "agreement", "obligation", "party", "due", "original_due", "status", "days_left", "days_overdue", "extensions",
