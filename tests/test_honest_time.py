@@ -165,3 +165,14 @@ def test_disputed_is_a_flag_column_after_the_statuses():
     assert head.index("waived") < head.index("|") < head.index("late") < head.index("disputed")
     assert report["hamas"].disputed == 2
     assert list(report["hamas"].to_dict())[-3:] == ["late", "disputed", "incidents"]
+
+
+def test_a_facts_value_is_in_the_blocker_and_its_json():
+    ceasefire = truce.load(RIVERSIDE)
+    report = "Monitors counted", "Example Wire"
+    ceasefire.record(truce.Event("2025-04-07", "fact", fact="monitors_deployed", value=4, source=truce.Source(*report)))
+    blocker = ceasefire.blockers("phase_two").unmet[0]
+    assert (blocker.fact, blocker.value, blocker.since) == ("monitors_deployed", 4, dt.date(2025, 4, 7))
+    assert blocker.to_dict()["value"] == 4
+    assert truce.Source(*report) in blocker.sources
+    assert truce.load(RIVERSIDE).blockers("phase_two").unmet[0].value is None  # unreported stays unknown

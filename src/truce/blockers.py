@@ -37,7 +37,8 @@ class Blocker:
     For an obligation: the owing party, its status, since when it is owed, its deadline
     (and the original one if extended), days overdue, how late a fulfilment came (against
     the deadline in force and the original one), measure progress. For a fact: its
-    last reported value. ``sources`` cite the obligation's text and the latest report.
+    last reported value (``value``, None while unreported) and the day it was reported
+    (``since``). ``sources`` cite the obligation's or fact's text and the latest report.
     """
 
     condition: str
@@ -168,11 +169,16 @@ def describe_leaf(verdict: Verdict, agreement: Agreement, context: GuardContext)
         )
     if isinstance(guard, FactCompare):
         fact = agreement.fact(guard.fact)
+        reported = context.fact_value(guard.fact)
+        report = reported.event if reported is not None else None
+        cited = (fact.source, getattr(report, "source", None))
         return Blocker(
             **common,
             fact=fact.id,
             text=fact.text,
-            sources=tuple(s for s in (fact.source,) if s is not None),
+            value=reported.value if reported is not None else None,
+            since=reported.date if reported is not None else None,
+            sources=tuple(dict.fromkeys(s for s in cited if isinstance(s, Source))),
         )
     return Blocker(**common)
 
