@@ -176,3 +176,21 @@ def test_a_facts_value_is_in_the_blocker_and_its_json():
     assert blocker.to_dict()["value"] == 4
     assert truce.Source(*report) in blocker.sources
     assert truce.load(RIVERSIDE).blockers("phase_two").unmet[0].value is None  # unreported stays unknown
+
+
+def test_unblock_of_the_current_phase_agrees_with_blockers():
+    ceasefire = truce.load(RIVERSIDE)
+    blockers, unblock = ceasefire.blockers("phase_one"), ceasefire.unblock("phase_one")
+    assert not blockers
+    assert unblock.open
+    assert len(unblock) == 0
+    assert unblock.note == blockers.note == "already in phase_one (since 2025-04-01)"
+    assert "already in phase_one" in str(unblock)
+    assert unblock.to_dict()["note"] == blockers.note
+
+
+def test_unblock_json_of_the_current_phase(capsys):
+    from truce.cli import main
+
+    assert main(["unblock", str(RIVERSIDE), "phase_one", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["note"] == "already in phase_one (since 2025-04-01)"

@@ -29,7 +29,7 @@ from truce.record import Snapshot
 from truce.recording import Recorder, hypothetical
 from truce.sources import Source
 from truce.status import ClockStop, FactValue, ObligationState
-from truce.unblock import Unblock, unblock
+from truce.unblock import Unblock
 
 __all__ = ["Ceasefire", "Snapshot"]
 
@@ -241,8 +241,7 @@ class Ceasefire:
         """
         if as_of is not None:
             return self.as_of(as_of).unblock(target, view=view)
-        trigger, routes = self._live.resolve(target)
-        return unblock(self.agreement, self._live.context(self.date, view), self.phase, trigger, [t for _, t in routes])
+        return self._live.unblock(target, self.date, view)
 
     def deadlines(self, as_of: DateLike | None = None) -> list[Deadline]:
         """Open obligations with a known deadline, soonest (or most overdue) first, with days left or overdue."""

@@ -29,6 +29,7 @@ from truce.ledger import Change, Moment
 from truce.record import Record, problems
 from truce.sources import Source
 from truce.status import ClockStop, clock_stop
+from truce.unblock import Unblock, unblock
 from truce.views import PartyView
 
 __all__ = ["Recorder", "hypothetical"]
@@ -146,16 +147,32 @@ class Recorder:
             return routes[0][1].trigger, routes
         raise UnknownName("trigger or phase", target, [*self.agreement.triggers, *self.agreement.phase_ids])
 
+    def already_there(self, target: str) -> str | None:
+        """``already in X (since …)`` when ``target`` is the current phase: nothing to open, nothing blocks."""
+        if target != self.phase or not self.agreement.has_phase(target):
+            return None
+        entered = next(c.date for c in reversed(self.record.ledger.moves()) if c.to_phase == target)
+        return f"already in {target} (since {entered})"
+
     def blockers(self, target: str, day: dt.date, view: str | None) -> Blockers:
         """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there)."""
         if view is not None:
             self.agreement.party(view)
-        if target == self.phase and self.agreement.has_phase(target):
-            entered = next(c.date for c in reversed(self.record.ledger.moves()) if c.to_phase == target)
-            note = f"already in {target} (since {entered})"
+        note = self.already_there(target)
+        if note is not None:
             return Blockers(self.agreement.id, "-", self.phase, target, day, (), note=note, view=describe_view(view))
         trigger, routes = self.resolve(target)
         return self.explain(trigger, routes, day, view)
+
+    def unblock(self, target: str, day: dt.date, view: str | None) -> Unblock:
+        """The minimal unblock sets for ``target`` on ``day`` (a note, as blockers gives, when already there)."""
+        if view is not None:
+            self.agreement.party(view)
+        note = self.already_there(target)
+        if note is not None:
+            return Unblock("-", self.phase, target, day, (), True, note=note)
+        trigger, routes = self.resolve(target)
+        return unblock(self.agreement, self.context(day, view), self.phase, trigger, [t for _, t in routes])
 
     def can(self, target: str, day: dt.date) -> bool:
         """Whether ``target`` could fire on ``day``: a route exists and its guard holds (no explanation built)."""

@@ -125,7 +125,8 @@ class Unblock:
     """The minimal unblock sets for one target on one day, smallest first.
 
     Empty with ``open`` True when nothing blocks; empty with ``open`` False when nothing
-    anyone could do would open it (a guard of ``false``).
+    anyone could do would open it (a guard of ``false``). ``note`` explains the
+    no-transition case (already in the target phase), as :class:`~truce.Blockers` does.
     """
 
     trigger: str
@@ -136,6 +137,7 @@ class Unblock:
     open: bool
     complete: bool = True
     guard: str = "true"
+    note: str | None = None
 
     def __iter__(self) -> Iterator[UnblockSet]:
         return iter(self.sets)
@@ -148,6 +150,8 @@ class Unblock:
 
     def __str__(self) -> str:
         head = f"{self.phase} -> {self.to_phase} ({self.trigger}) as of {self.as_of}"
+        if self.note:
+            return f"{head}: {self.note}"
         if self.open:
             return f"{head}: already open"
         if not self.sets:
@@ -170,6 +174,7 @@ class Unblock:
             "open": self.open,
             "complete": self.complete,
             "guard": self.guard,
+            "note": self.note,
             "sets": [s.to_dict() for s in self.sets],
         }
 
