@@ -194,3 +194,40 @@ def test_unblock_json_of_the_current_phase(capsys):
 
     assert main(["unblock", str(RIVERSIDE), "phase_one", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["note"] == "already in phase_one (since 2025-04-01)"
+
+
+def _bad_log(tmp_path):
+    (tmp_path / "r.yaml").write_text(RIVERSIDE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "r.events.yaml").write_text(
+        "events:\n"
+        "  - {date: 2025-04-02, kind: progress, obligation: nope, value: 5, reported_by: mediator}\n"
+        "  - {date: 2025-04-05, kind: fulfilled, obligation: also_nope, reported_by: mediator}\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "r.yaml"
+
+
+def test_check_on_a_bad_event_log_exits_1_with_one_line_per_problem(tmp_path, capsys):
+    from truce.cli import main
+
+    assert main(["check", str(_bad_log(tmp_path))]) == 1
+    out = capsys.readouterr().out
+    errors = [line for line in out.splitlines() if "error[events]" in line]
+    assert len(errors) == 2
+    assert "unknown obligation 'nope'" in errors[0]
+    assert "unknown obligation 'also_nope'" in errors[1]
+    assert "; " not in out
+
+
+def test_loading_a_bad_log_reports_every_events_problem_at_once(tmp_path):
+    import pytest
+
+    with pytest.raises(truce.LoadError) as caught:
+        truce.load(_bad_log(tmp_path))
+    assert len(caught.value.problems) == 2
+
+
+def test_check_of_an_unknown_name_is_still_bad_input(capsys):
+    from truce.cli import main
+
+    assert main(["check", "no-such-agreement"]) == 3

@@ -359,7 +359,7 @@ def deadlines(name: str, as_of: str | None, as_json: bool) -> None:
 def check(name: str, as_json: bool) -> None:
     """Verify an agreement (a bundled name or a YAML file); exit 1 if it has errors."""
     import truce
-    from truce.errors import DefinitionError, Problem
+    from truce.errors import DefinitionError, EventError, LoadError, Problem
     from truce.provenance import copy_only
     from truce.verification import Finding, Report, Severity
 
@@ -380,12 +380,29 @@ def check(name: str, as_json: bool) -> None:
     except DefinitionError as exc:
         problems: tuple[Problem, ...] = exc.problems
         report = Report(name, tuple(Finding(Severity.ERROR, "definition", (), str(p)) for p in problems))
+    except (LoadError, EventError) as exc:  # a bad event log: every problem on its own line, exit 1
+        if not _definition_loads(name):
+            raise  # not the log: an unknown name or an unreadable definition is bad input (exit 3)
+        report = Report(name, tuple(Finding(Severity.ERROR, "events", (), str(p)) for p in exc.problems))
     if as_json:
         _emit_json("check", report.to_dict())
     else:
         _echo(str(report))
     if not report.ok:
         raise _Exit(EXIT_CHECK_FAILED)
+
+
+def _definition_loads(name: str) -> bool:
+    """Whether ``name``'s definition reads cleanly, so that a load error is its event log's."""
+    import truce
+
+    if name in truce.agreements():
+        return True
+    try:
+        truce.load_agreement(name)
+    except (truce.TruceError, OSError):
+        return False
+    return True
 
 
 def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:

@@ -19,6 +19,7 @@ from truce.errors import LoadError, Problem, TruceError
 from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.loading import check_arguments, load_agreement, load_events, read_bundled
+from truce.record import Names, problems
 
 __all__ = ["load"]
 
@@ -68,11 +69,22 @@ def _sibling_log(path: Path) -> Path | None:
 
 
 def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
+    """Record ``events``; on refusal, one problem per line, and every event's name and order problems at once."""
+    names, last, found = Names.of(agreement), None, []
+    for n, event in enumerate(events):  # the checks that need no replay: all of them, not only the first
+        found += [_at(agreement, n, event, str(p)) for p in problems(names, event, last)]
+        last = event.date if last is None or event.date > last else last
+    if found:
+        raise LoadError(found)
     ceasefire = Ceasefire(agreement)
     try:
         ceasefire.extend(events)
     except TruceError as exc:
         n = getattr(exc, "index", 0)
-        event = events[n]
-        raise LoadError([Problem(f"event {n} ({event.date} {event.kind}): {exc}", path=agreement.id)]) from None
+        inner = getattr(exc, "problems", None) or (str(exc),)
+        raise LoadError([_at(agreement, n, events[n], str(p)) for p in inner]) from None
     return ceasefire.as_of(as_of) if as_of is not None else ceasefire
+
+
+def _at(agreement: Agreement, n: int, event: Event, message: str) -> Problem:
+    return Problem(f"event {n} ({event.date} {event.kind}): {message}", path=agreement.id)
