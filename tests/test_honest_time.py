@@ -231,3 +231,25 @@ def test_check_of_an_unknown_name_is_still_bad_input(capsys):
     from truce.cli import main
 
     assert main(["check", "no-such-agreement"]) == 3
+
+
+def test_a_party_view_says_whose_view_it_is_in_text_html_and_json():
+    report = truce.load(RIVERSIDE).blockers("phase_two", view="south")
+    assert str(report).splitlines()[1] == "  view: as south claims it (reported facts where it made no claim)"
+    assert "as south claims it" in report._repr_html_()
+    assert "as south claims it" in report.to_dict()["view"]
+    assert "view:" not in str(truce.load(RIVERSIDE).blockers("phase_two"))  # the default is said in JSON and HTML
+
+
+def test_disputed_says_who_claims_what():
+    ceasefire = truce.load(RIVERSIDE)
+    state = ceasefire.status("prisoners_released")  # reported fulfilled; south claims breached
+    assert state.claimed == (("south", "breached"),)
+    assert state.dispute() == "reported fulfilled; south claims breached"
+    blocker = next(b for b in ceasefire.blockers("phase_two").met if b.obligation == "prisoners_released")
+    assert "DISPUTED (reported fulfilled; south claims breached)" in blocker.line()
+    assert blocker.to_dict()["claims"] == {"south": "breached"}
+    assert "south claims breached" in ceasefire.blockers("phase_two")._repr_html_()
+    assert "DISPUTED (reported fulfilled; south claims breached)" in ceasefire.summary()
+    assert "south claims breached" in ceasefire._repr_html_()
+    assert truce.load(RIVERSIDE).status("detainees_released").dispute() is None

@@ -60,6 +60,9 @@ class Blocker:
     target: float | None = None
     unit: str | None = None
     disputed: bool = False
+    #: who claims what, when disputed: each party's latest claim (party, asserted status)
+    claims: tuple[tuple[str, str], ...] = ()
+    dispute: str | None = None
     fact: str | None = None
     value: object = None
     sources: tuple[Source, ...] = ()
@@ -92,7 +95,7 @@ class Blocker:
             elif not self.met and self.due is None:
                 bits.append("no deadline stated")
             if self.disputed:
-                bits.append("DISPUTED")
+                bits.append(f"DISPUTED ({self.dispute})" if self.dispute else "DISPUTED")
         else:
             bits.append(self.reason)
         return "  ".join(bits)
@@ -103,6 +106,8 @@ class Blocker:
             value = getattr(self, field.name)
             if field.name == "sources":
                 out["sources"] = [s.to_dict() for s in value]
+            elif field.name == "claims":
+                out["claims"] = dict(value)
             elif isinstance(value, dt.date):
                 out[field.name] = value.isoformat()
             elif isinstance(value, dt.date | str | int | float | bool) or value is None:
@@ -165,6 +170,8 @@ def describe_leaf(verdict: Verdict, agreement: Agreement, context: GuardContext)
             target=measure.target if measure else None,
             unit=measure.unit if measure else None,
             disputed=state.disputed,
+            claims=state.claimed if state.disputed else (),
+            dispute=state.dispute(),
             sources=tuple(dict.fromkeys(sources)),
         )
     if isinstance(guard, FactCompare):
@@ -231,6 +238,8 @@ class Blockers:
 
     def __str__(self) -> str:
         lines = [self.headline()]
+        if self.view != DEFAULT_VIEW:  # a party's view: say whose, every time
+            lines.append(f"  view: {self.view}")
         for blocker in (*self.unmet, *self.met):
             lines.append(blocker.line())
             if blocker.text and not blocker.met:

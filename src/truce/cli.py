@@ -235,6 +235,7 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
                         "late_by": s.late_by,
                         "late_by_original": s.late_by_original,
                         "disputed": s.disputed,
+                        "dispute": s.dispute(),
                     }
                     for s in ceasefire.obligations()
                 ],
@@ -268,7 +269,7 @@ def _rich_status(ceasefire: Ceasefire) -> None:
             escape(clean(state.obligation.party or "-")),
             f"[{colours.get(label, 'white')}]{label}[/]",
             str(state.due or ""),
-            "DISPUTED" if state.disputed else "",
+            escape(clean(f"DISPUTED ({state.dispute()})")) if state.disputed else "",
         )
     console.print(table)
     if stopped:
@@ -290,6 +291,8 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
         console.print(Text(clean(found.headline()), style="bold red" if found else "bold green"))
         console.print(Text(clean(f"view: {found.view}"), style="dim"))
         for line in str(found).splitlines()[1:]:
+            if line.startswith("  view: "):
+                continue  # said above
             style = "red" if line.lstrip().startswith("x ") else "yellow" if line.lstrip().startswith("? ") else ""
             console.print(Text(clean(line), style=style))
         return

@@ -48,7 +48,7 @@ def _blocker_row(blocker: Blocker) -> list[str]:
     if blocker.progress is not None and blocker.target is not None and not blocker.met:
         status += f", {blocker.progress:g} of {blocker.target:g} {blocker.unit or ''}"
     if blocker.disputed:
-        status += " (disputed)"
+        status += f" (disputed: {blocker.dispute})" if blocker.dispute else " (disputed)"
     due = ""
     if blocker.due and not blocker.met:
         due = escape(blocker.due)
@@ -82,7 +82,8 @@ def ceasefire_html(ceasefire: Ceasefire) -> str:
             [
                 f"<code>{escape(o.id)}</code>",
                 escape(o.party or "-"),
-                escape(state.status_on(ceasefire.date)) + (" (disputed)" if state.disputed else ""),
+                escape(state.status_on(ceasefire.date))
+                + (f" (disputed: {escape(state.dispute())})" if state.disputed else ""),
                 escape(state.due or ""),
                 escape(o.text),
             ]

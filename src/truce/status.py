@@ -189,8 +189,8 @@ class ObligationState:
         return self.base in SATISFIED
 
     @property
-    def disputed(self) -> bool:
-        """True when parties' claims conflict with each other or with a reported settlement."""
+    def claimed(self) -> tuple[tuple[str, str], ...]:
+        """Each party's latest claim about this obligation: (party, asserted status), first claimant first."""
         latest = self._latest
         if latest is None:
             by_party: dict[str, str] = {}
@@ -200,7 +200,19 @@ class ObligationState:
                 by_party[claim.party] = claim.asserts
             latest = tuple(by_party.items())
             object.__setattr__(self, "_latest", latest)
-        asserted = {asserts for _, asserts in latest}
+        return latest
+
+    def dispute(self) -> str | None:
+        """Who claims what, when :attr:`disputed`: ``reported fulfilled; south claims breached`` (else None)."""
+        if not self.disputed:
+            return None
+        said = [f"reported {self.base}"] if self.base in SETTLED and self.evidence is not None else []
+        return "; ".join([*said, *(f"{party} claims {asserts}" for party, asserts in self.claimed)])
+
+    @property
+    def disputed(self) -> bool:
+        """True when parties' claims conflict with each other or with a reported settlement."""
+        asserted = {asserts for _, asserts in self.claimed}
         if self.base in SETTLED and self.evidence is not None:
             asserted.add(str(self.base))
         return len(asserted) > 1

@@ -35,6 +35,6 @@ def summary(ceasefire: Ceasefire) -> str:
         if overdue:
             detail.append(f"overdue {days(overdue)}")
         if state.disputed:
-            detail.append("DISPUTED")
+            detail.append(f"DISPUTED ({state.dispute()})")
         lines.append(f"  {status:<9} {o.id}  [{o.party or '-'}]  {'; '.join(detail)}".rstrip())
     return "\n".join(lines)
