@@ -274,11 +274,13 @@ class Simulator:
         self.collapse_phase = collapse_phase(agreement, assumptions)
         self.routes: dict[str, list[Transition]] = {p: agreement.transitions_from(p) for p in agreement.phase_ids}
         self.triggers_from = {p: list(dict.fromkeys(t.trigger for t in r)) for p, r in self.routes.items()}
-        # checked as Ceasefire.advance would try them: trigger by trigger (in the order
-        # triggers are first defined), each trigger's transitions in definition order
-        rank = {trigger: n for n, trigger in enumerate(agreement.triggers)}
+        # checked as Ceasefire.advance would try them: trigger by trigger, in the order of
+        # Ceasefire.triggers() (a trigger's first transition *from this phase*, not its first
+        # definition anywhere), each trigger's transitions from here in definition order
         self.checks = {
-            p: [(t, compile_guard(t.guard)) for t in sorted(routes, key=lambda t: rank[t.trigger])]
+            p: [
+                (t, compile_guard(t.guard)) for trigger in self.triggers_from[p] for t in routes if t.trigger == trigger
+            ]
             for p, routes in self.routes.items()
         }
         # what the guards leaving a phase read: an event about anything else cannot open them
