@@ -45,13 +45,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from truce._files import _read_file
 from truce._names import is_id
 from truce._yaml import read_yaml
 from truce.dates import to_date
 from truce.errors import DateError, LoadError, Problem
 from truce.events import Event, EventKind, External, Precision
 from truce.limits import DEFAULT_LIMITS
-from truce.loading import _read_file, event_to_data, load_events
+from truce.logs import event_to_data, load_events
 from truce.sources import Source
 
 if TYPE_CHECKING:

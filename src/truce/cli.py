@@ -197,7 +197,7 @@ def _links(row: dict[str, Any]) -> str:
 
 def show(name: str, as_json: bool) -> None:
     """Show an agreement's definition: parties, phases, transitions and obligations."""
-    from truce.loading import agreement_to_data, dump_agreement
+    from truce.dumping import agreement_to_data, dump_agreement
 
     agreement = _load(name).agreement
     if as_json:
