@@ -25,9 +25,21 @@ from truce.dates import days
 from truce.guard_parsing import MAX_GUARD_DEPTH as MAX_GUARD_DEPTH
 from truce.guard_parsing import MAX_GUARD_LENGTH as MAX_GUARD_LENGTH
 from truce.guard_parsing import parse_guard
-from truce.guard_tree import _OPS as _OPS  # (scenario's compiled conditions compare with the same operators)
+from truce.guard_tree import (
+    _OPS,
+    After,
+    AllOf,
+    AnyOf,
+    Const,
+    Elapsed,
+    FactCompare,
+    Fulfilled,
+    Guard,
+    Not,
+    StatusIs,
+    _literal,
+)
 from truce.guard_tree import LEAVES as LEAVES
-from truce.guard_tree import After, AllOf, AnyOf, Const, Elapsed, FactCompare, Fulfilled, Guard, Not, StatusIs, _literal
 from truce.guard_tree import references as references
 from truce.guard_tree import walk as walk
 from truce.status import FactValue, ObligationState, ObligationStatus
