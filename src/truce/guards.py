@@ -1,13 +1,8 @@
 """Guards: the conditions a transition needs, as a small tree that explains itself.
 
-A guard is written in agreement files as a tiny expression language::
-
-    fulfilled(living_hostages_released) and fact(isf_troops_in_gaza) > 0
-
-It is parsed with :mod:`ast` against a whitelist (never ``eval``): calls to
-``fulfilled``, ``status``, ``fact``, ``after``, ``elapsed``, ``all``, ``any``; ``and``,
-``or``, ``not``; one comparison against a literal. Anything else is a
-:class:`~truce.DefinitionError` that names what was refused.
+A guard is written in agreement files as a tiny expression language
+(``fulfilled(a) and fact(b) > 0``), parsed by :mod:`truce.guard_parsing` (never ``eval``)
+into the tree of :mod:`truce.guard_tree`; both are importable from here.
 
 Evaluation is pure and three-valued: a fact nobody has reported is *unknown*, not
 false, and a verdict tree says for each leaf whether it holds and why.
