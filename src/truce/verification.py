@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from truce.agreement import Agreement, Transition
+from truce.definitions import read_agreement
 from truce.errors import DefinitionError
 from truce.events import Event
 from truce.guards import (
@@ -40,7 +41,6 @@ from truce.guards import (
     evaluate,
     walk,
 )
-from truce.loading import read_agreement
 from truce.obligations import ANCHOR_IN_FORCE, Obligation
 from truce.sources import Source
 from truce.status import ObligationState, ObligationStatus
