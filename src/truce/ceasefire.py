@@ -221,7 +221,7 @@ class Ceasefire:
 
     def can(self, target: str) -> bool:
         """True if ``target`` (trigger or phase) could fire now: a route exists and its guard holds."""
-        return self._live.can(target, self.date)
+        return self._live.can(target)
 
     def unblock(self, target: str, *, as_of: DateLike | None = None, view: str | None = None) -> Unblock:
         """The smallest sets of conditions whose fulfilment would open ``target``, smallest first.

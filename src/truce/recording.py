@@ -83,7 +83,9 @@ class Recorder:
 
     @property
     def date(self) -> dt.date:
-        return self.as_of or self.data_through or self.agreement.in_force
+        if self.as_of is not None:
+            return self.as_of
+        return self.record.last if len(self.record) else self.agreement.in_force
 
     def routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         return self.engine.routes(self.phase, trigger, to)
@@ -138,16 +140,27 @@ class Recorder:
         trigger, routes = self.resolve(target)
         return self.explain(trigger, routes, day, view)
 
-    def can(self, target: str, day: dt.date) -> bool:
-        """Whether ``target`` could fire on ``day``: a route exists and its guard holds (no explanation built)."""
-        if target == self.phase and self.agreement.has_phase(target):
-            return False
-        try:
-            _, routes = self.resolve(target)
-        except IllegalTransition:
-            return False
-        moment = Moment(self.record.ledger, day)
-        return any(truth(t.guard, moment) is Truth.TRUE for _, t in routes)
+    def can(self, target: str) -> bool:
+        """Whether ``target`` could fire on the as-of date: a route exists and its guard holds.
+
+        Answers yes or no without building an explanation: it costs the guard's truth and a
+        look-up or two, which is what a caller polling many triggers pays for.
+        """
+        ledger = self.record.ledger
+        phase = ledger.phase
+        routes = self.engine.routes(phase, target) if target in self.record.names.triggers else None
+        if not routes:
+            if target == phase and self.agreement.has_phase(target):
+                return False
+            try:
+                _, routes = self.resolve(target)
+            except IllegalTransition:
+                return False
+        moment = Moment(ledger, self.date)
+        for _, transition in routes:
+            if truth(transition.guard, moment) is Truth.TRUE:
+                return True
+        return False
 
     def illegal(self, trigger: str) -> IllegalTransition:
         leaves = sorted({p for t in self.agreement.transitions if t.trigger == trigger for p in t.from_phases})
