@@ -127,8 +127,12 @@ def _optional_due(value: object) -> dt.date | None:
 
 
 def _date(value: object, field: str = "date") -> dt.date:
-    day = value if type(value) is dt.date else to_date(value, field=field)
-    # one object per distinct day: a million events over a thousand days share a thousand dates
+    # one object per distinct day: a million events over a thousand days share a thousand dates,
+    # and a day seen before is known to lie within the dates truce takes
+    known = _DAYS.get(value) if type(value) is dt.date else None
+    if known is not None:
+        return known
+    day = to_date(value, field=field)  # checks the range too, for a date object as for text
     return _DAYS.setdefault(day, day)
 
 
