@@ -7,11 +7,16 @@ its own events.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import truce
-from truce.guards import MAX_GUARD_DEPTH
+from tests.test_guards import Context
+from truce.guards import MAX_GUARD_DEPTH, evaluate, parse_guard
 from truce.testing import reference_snapshot
+
+NEWS = truce.Source("Example Wire", date="2025-04-09")
 
 
 def test_a_guard_nested_exactly_to_the_limit_parses():
@@ -50,3 +55,32 @@ def test_views_of_views_see_only_their_own_events(riverside):
         view.extend(later)
         for day in days:
             assert view.as_of(day).snapshot() == reference_snapshot(agreement, events, day), (cut, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("elapsed(59, since=in_force)", "59 days since in_force passed on 2025-03-01"),
+        ("elapsed(60, since=in_force)", "60 days since in_force end on 2025-03-02"),
+    ],
+)
+def test_elapsed_says_when_its_days_end(text, reason):
+    """The reason is what ``blockers`` and ``explain`` show a user; it must name the day."""
+    context = Context(as_of=dt.date(2025, 3, 1), states={}, facts={}, anchors={"in_force": dt.date(2025, 1, 1)})
+    assert evaluate(parse_guard(text), context).reason == reason
+
+
+def test_a_declared_move_naming_trigger_and_phase_takes_that_transition(riverside):
+    """A declared event may name both; the route must match both, not the other triggers."""
+    riverside.record(truce.Event("2025-04-09", "declared", trigger="begin_phase_two", to="phase_two", source=NEWS))
+    assert riverside.phase == "phase_two"
+    assert riverside.phase_history()[-1].trigger == "begin_phase_two"
+    with pytest.raises(truce.TruceError):
+        riverside.record(truce.Event("2025-04-10", "declared", trigger="collapse", to="completed", source=NEWS))
+    assert riverside.phase == "phase_two"
+
+
+def test_an_unknown_phase_is_reported_on_the_to_field(riverside):
+    with pytest.raises(truce.EventError) as caught:
+        riverside.record(truce.Event("2025-04-09", "declared", to="nowhere", source=NEWS))
+    assert [p.field for p in caught.value.problems] == ["event 2025-04-09 declared.to"]
