@@ -181,14 +181,17 @@ def test_every_unblock_set_is_sufficient_and_minimal(guard, context):
     assert [len(t) for t in sets] == sorted(len(t) for t in sets)
 
 
-def test_unblock_is_exact_for_thirty_leaves():
-    pairs = " and ".join(f"(fulfilled(a{n}) or fulfilled(b{n}))" for n in range(15))
-    guard = truce.parse_guard(pairs)
+def test_unblock_is_exact_below_its_limit_and_says_when_it_stops():
+    """Twenty leaves (1,024 minimal sets): exact. Thirty (32,768): cut at MAX_TERMS, flagged incomplete."""
+    from truce.unblock import MAX_TERMS
+
     context = Context(dt.date(2025, 1, 1), {}, {})
-    sets, complete = minimal_sets(evaluate(guard, context), context)
-    assert complete
-    assert len(sets) == 2**15
-    assert all(len(s) == 15 for s in sets)
+    for pairs, expected_complete in ((10, True), (15, False)):
+        guard = truce.parse_guard(" and ".join(f"(fulfilled(a{n}) or fulfilled(b{n}))" for n in range(pairs)))
+        sets, complete = minimal_sets(evaluate(guard, context), context)
+        assert complete is expected_complete
+        assert len(sets) == (2**pairs if complete else MAX_TERMS)
+        assert all(len(s) == pairs for s in sets)  # every set returned is still a minimal one
 
 
 def test_gaza_phase_two_unblocks_with_the_last_remains():

@@ -21,3 +21,22 @@ def test_benchmarks_run_at_tiny_size():
         assert figure in figures
     for figure in ("one scenario", "2-process pool vs in-process", "scenarios per second per core"):
         assert figure in figures
+
+
+def test_the_realistic_benchmark_runs_at_tiny_size():
+    script = BENCH.with_name("realistic.py")
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    figures = done.stdout
+    for figure in (
+        "realistic mix",
+        "claim only",
+        "what_if vs as_of",
+        "365 dates",
+        "whole process",
+        "unblock",
+        "verify",
+    ):
+        assert figure in figures

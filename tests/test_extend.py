@@ -46,7 +46,9 @@ def test_a_long_batch_equals_recording_one_by_one(agreement, count):
     one_by_one = record_each(agreement, events)
     assert batched.snapshot() == one_by_one.snapshot()
     assert batched.events == one_by_one.events
-    assert [c.events for c in batched._record._checkpoints] == [c.events for c in one_by_one._record._checkpoints]
+    assert [c.events for c in batched._live.record._checkpoints] == [
+        c.events for c in one_by_one._live.record._checkpoints
+    ]
     for day in sorted({e.date for e in events})[:: max(1, count // 7)]:
         assert batched.as_of(day).snapshot() == one_by_one.as_of(day).snapshot()
     assert batched.history() == one_by_one.history()

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import truce
-import truce.ceasefire
 import truce.engine
 import truce.ledger
 import truce.record
+import truce.recording
 import truce.verification
 from truce.ceasefire import Ceasefire
 from truce.status import ObligationStatus
@@ -57,7 +57,7 @@ def test_an_event_out_of_date_order_accepted_is_caught(monkeypatch):
     def lenient(names, event, last):
         return [p for p in real(names, event, last) if "out of order" not in p.message]
 
-    monkeypatch.setattr(truce.ceasefire, "problems", lenient)
+    monkeypatch.setattr(truce.recording, "problems", lenient)
     _hunt(RIVERSIDE, "reference refuses|reference takes|differ")
 
 
@@ -104,7 +104,7 @@ def test_a_refused_event_that_is_kept_is_caught(monkeypatch):
         try:
             real(self, event)
         except truce.TruceError:
-            self._record.append(event)  # refuse the event but keep it anyway
+            self._live.record.append(event)  # refuse the event but keep it anyway
             raise
 
     monkeypatch.setattr(Ceasefire, "record", leaky)

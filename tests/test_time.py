@@ -36,9 +36,9 @@ def test_as_of_from_a_checkpoint_equals_a_fresh_replay(log, data):
 def test_checkpoints_are_taken_and_used(riverside):
     with mock.patch.object(truce.record, "CHECKPOINT_MIN", 2):
         ceasefire = truce.Ceasefire(riverside.agreement, riverside.events)
-        assert [c.events for c in ceasefire._record._checkpoints] == [2, 4]
+        assert [c.events for c in ceasefire._live.record._checkpoints] == [2, 4]
         later = ceasefire.as_of("2025-04-06")
-        assert later._record._checkpoints == ceasefire._record._checkpoints
+        assert later._live.record._checkpoints == ceasefire._live.record._checkpoints
         assert later.snapshot() == ceasefire.snapshot()
 
 

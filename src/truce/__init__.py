@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         load_assumptions,
     )
     from truce.blockers import Blocker, Blockers
-    from truce.ceasefire import Ceasefire, Snapshot
+    from truce.ceasefire import Ceasefire
     from truce.compliance import Compliance, PartyCompliance
     from truce.deadlines import Deadline
     from truce.ensembles import Ensemble, PhaseOutlook, ensemble
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from truce.obligations import Due, Measure, Obligation, ObligationKind
     from truce.opening import load
     from truce.parties import Party, PartyKind
+    from truce.record import Snapshot
     from truce.sources import Source, SourceKind
     from truce.status import ObligationState, ObligationStatus
     from truce.unblock import Unblock, UnblockSet
@@ -112,7 +113,7 @@ _LAZY: dict[str, str] = {
     "Precision": "truce.events",
     "Report": "truce.verification",
     "Severity": "truce.verification",
-    "Snapshot": "truce.ceasefire",
+    "Snapshot": "truce.record",
     "Source": "truce.sources",
     "SourceKind": "truce.sources",
     "Transition": "truce.agreement",

@@ -87,27 +87,49 @@ SETTLING = {
 
 
 class _Shared:
-    """An append-only list that a restored ledger shares with its original until it appends."""
+    """An append-only list that a restored ledger shares with its original.
 
-    __slots__ = ("items", "owned", "size")
+    A ledger that owns its list appends to it. A view shares its original's list (reading
+    the first ``size`` items) and keeps what it appends in a ``tail`` of its own: no view
+    ever copies the shared part, however long it is.
+    """
 
-    def __init__(self, items: list[Any], size: int, owned: bool) -> None:
-        self.items, self.size, self.owned = items, size, owned
+    __slots__ = ("items", "owned", "size", "tail")
+
+    def __init__(self, items: list[Any], size: int, owned: bool, tail: list[Any] | None = None) -> None:
+        self.items, self.size, self.owned, self.tail = items, size, owned, tail
 
     def append(self, item: Any) -> None:
-        if not self.owned:  # the list is another ledger's too: take our prefix first
-            self.items, self.owned = self.items[: self.size], True
-        self.items.append(item)
-        self.size += 1
+        if self.owned:
+            self.items.append(item)
+            self.size += 1
+        elif self.tail is None:
+            self.tail = [item]
+        else:
+            self.tail.append(item)
+
+    def __len__(self) -> int:
+        return self.size + (len(self.tail) if self.tail else 0)
 
     def view(self) -> EventSlice:
-        return EventSlice(self.items, self.size)
+        return EventSlice(self.items, self.size, tuple(self.tail) if self.tail else ())
+
+    def saved(self) -> tuple[list[Any], int]:
+        """What a checkpoint keeps: the list and a length (a view's tail is joined on, a rare copy)."""
+        if self.tail:
+            return [*self.items[: self.size], *self.tail], self.size + len(self.tail)
+        return self.items, self.size
 
     def cut(self, size: int) -> None:
-        """Undo appends back to ``size`` (a refused batch); only for a list this ledger owns."""
+        """Undo appends back to ``size`` (a refused batch)."""
         if self.owned:
             del self.items[size:]
-        self.size = size
+            self.size = size
+        elif size <= self.size:
+            self.size, self.tail = size, None
+        else:
+            assert self.tail is not None
+            del self.tail[size - self.size :]
 
 
 class _Owed:
@@ -150,10 +172,16 @@ class _Owed:
             )
         return frozen
 
-    def saved(self) -> tuple[Any, ...]:
+    def saved(self, *, lengths_only: bool = False) -> tuple[Any, ...]:
+        """The state to restore a view from, or (``lengths_only``) to undo a batch in place."""
+        if lengths_only:  # an undo cuts lists back: it needs their lengths, never their items
+            extensions: tuple[Any, int] = (None, len(self.extensions))
+            claims: tuple[Any, int] = (None, len(self.claims))
+        else:
+            extensions, claims = self.extensions.saved(), self.claims.saved()
         return (
             self.base, self.since, self.active_since, self.progress, self.due, self.original_due, self.evidence,
-            self.extensions.items, self.extensions.size, self.claims.items, self.claims.size, dict(self.latest),
+            *extensions, *claims, dict(self.latest),
         )  # fmt: skip
 
     def load(self, saved: tuple[Any, ...], *, owned: bool) -> None:
@@ -178,7 +206,7 @@ class Checkpoint:
     facts: dict[str, FactValue]
     entered: dict[str, dt.date]
     attributed: dict[str | None, int]
-    lists: tuple[tuple[list[Any], int], ...]  # fact claims, incidents, phase record
+    lists: tuple[tuple[list[Any] | None, int], ...]  # fact claims, incidents, phase record (None: lengths only)
 
 
 class Ledger:
@@ -215,15 +243,18 @@ class Ledger:
 
     # --- checkpoints ------------------------------------------------------------------
 
-    def checkpoint(self, events: int) -> Checkpoint:
+    def checkpoint(self, events: int, *, lengths_only: bool = False) -> Checkpoint:
+        """The ledger after ``events`` events; ``lengths_only`` for a savepoint that :meth:`undo` takes
+        (cheap even for a view whose own events would otherwise be joined to its shared lists)."""
+        lists = (self.fact_claims, self.incidents, self.phase_log)
         return Checkpoint(
             events,
             self.phase,
-            tuple(owed.saved() for owed in self.owed.values()),
+            tuple(owed.saved(lengths_only=lengths_only) for owed in self.owed.values()),
             dict(self.facts),
             dict(self.entered),
             dict(self.attributed),
-            tuple((s.items, s.size) for s in (self.fact_claims, self.incidents, self.phase_log)),
+            tuple((None, len(s)) if lengths_only else s.saved() for s in lists),
         )
 
     def restored(self, checkpoint: Checkpoint) -> Ledger:
@@ -235,7 +266,9 @@ class Ledger:
             owed = ledger.owed[obligation.id] = _Owed.__new__(_Owed)
             owed.obligation = obligation
             owed.load(saved, owned=False)
-        shared = [_Shared(items, size, False) for items, size in checkpoint.lists]
+        shared = [
+            _Shared(items or [], size, False) for items, size in checkpoint.lists
+        ]  # a savepoint is never restored
         ledger.fact_claims, ledger.incidents, ledger.phase_log = shared
         ledger.changes = None
         ledger._reset(checkpoint)
@@ -263,6 +296,10 @@ class Ledger:
         except KeyError:
             self.agreement.obligation(obligation)  # raises UnknownName, listing the known ids
             raise
+
+    def moves(self) -> tuple[PhaseChange, ...]:
+        """The phase record, from entry into force."""
+        return tuple(self.phase_log.view())  # type: ignore[arg-type]
 
     def states(self) -> dict[str, ObligationState]:
         """Every obligation's frozen state, by id, in definition order."""

@@ -24,14 +24,26 @@ import attrs
 from truce.agreement import Agreement
 from truce.errors import Problem
 from truce.events import Event, EventKind
-from truce.ledger import Checkpoint, Ledger
-from truce.status import EventSlice
+from truce.ledger import Checkpoint, Ledger, PhaseChange
+from truce.status import EventSlice, FactValue, ObligationState
 
-__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "problems"]
+__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems"]
 
 #: The fewest events between two checkpoints; the spacing is also at least 1/256 of the log.
 CHECKPOINT_MIN = 64
 _date = operator.attrgetter("date")
+
+
+@attrs.frozen
+class Snapshot:
+    """Everything observable about a ceasefire at one moment, comparable with ``==``."""
+
+    phase: str
+    date: dt.date
+    events: int
+    obligations: tuple[ObligationState, ...]
+    facts: tuple[FactValue, ...]
+    history: tuple[PhaseChange, ...]
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -196,7 +208,9 @@ class Record:
 
     def save(self) -> Saved:
         count = len(self)
-        return Saved(count, len(self._checkpoints), self.ledger.checkpoint(count), self.last, self._due)
+        return Saved(
+            count, len(self._checkpoints), self.ledger.checkpoint(count, lengths_only=True), self.last, self._due
+        )
 
     def undo(self, saved: Saved) -> None:
         """Put the record back as :meth:`save` found it: events, checkpoints, ledger, dates."""

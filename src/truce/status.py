@@ -52,8 +52,9 @@ class EventSlice(Sequence[Event]):
     def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
     def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
         if isinstance(index, slice):
-            if not self._tail:
-                return tuple(self._events[: self._length][index])
+            start, stop, step = index.indices(len(self))
+            if not self._tail and step == 1:  # the common case: no copy of the shared list
+                return tuple(self._events[start:stop])
             return tuple(self)[index]
         size = len(self)
         if index < 0:

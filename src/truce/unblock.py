@@ -11,6 +11,7 @@ is then False).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +23,8 @@ from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict,
 
 __all__ = ["Unblock", "UnblockSet", "force", "minimal_sets", "unblock"]
 
-MAX_TERMS = 200_000
+#: The most sets an expansion keeps; beyond it the answer is cut short and says so (``complete`` False).
+MAX_TERMS = 2_000
 
 Term = frozenset[Guard]
 
@@ -42,14 +44,21 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
         if node.holds:
             return [frozenset()]
         if isinstance(node.guard, AnyOf):
-            return _minimise([t for child in node.children for t in expand(child)])
+            united = [t for child in node.children for t in expand(child)]
+            if len(united) > MAX_TERMS:
+                complete = False
+                united = united[:MAX_TERMS]
+            return _minimise(united)
         if isinstance(node.guard, AllOf):
             terms: list[Term] = [frozenset()]
             for child in node.children:
                 options = expand(child)
-                terms = _minimise([a | b for a in terms for b in options][:MAX_TERMS])
-                if len(terms) >= MAX_TERMS:
+                if len(terms) * len(options) > MAX_TERMS:  # stop before the work, not after it
                     complete = False
+                    products = itertools.islice((a | b for a in terms for b in options), MAX_TERMS)
+                    terms = _minimise(list(products))
+                else:
+                    terms = _minimise([a | b for a in terms for b in options])
             return terms
         if isinstance(node.guard, Const):
             return []  # ``false`` cannot be made true by anyone

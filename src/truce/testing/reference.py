@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from truce.agreement import Agreement
-from truce.ceasefire import Snapshot
 from truce.errors import EventError, IllegalTransition, Problem, TransitionBlocked, TruceError
 from truce.events import Event
 from truce.guards import FactValue, evaluate
 from truce.ledger import PhaseChange
+from truce.record import Snapshot
 from truce.status import ObligationState, ObligationStatus
 
 __all__ = ["ReferenceFold", "reference_snapshot"]

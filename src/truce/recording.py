@@ -1,0 +1,267 @@
+"""Recording: how a live ceasefire takes events, all or none, with its log and its lock.
+
+This is the machinery below the :class:`~truce.Ceasefire` façade (as python-statemachine
+keeps its engine apart from the class users touch): one :class:`Recorder` holds the
+record, the engine that moves its phase, the as-of date, the durable log and the lock.
+Every event goes the same way: the one check (:func:`truce.record.problems`), then the
+phase move (the engine) or the fold (the ledger), then the record. A refused event or
+batch leaves everything as it was; with a log, nothing refused is ever written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+
+from truce.agreement import Agreement, Transition
+from truce.blockers import Blockers, describe_view, explain
+from truce.dates import DateLike, to_date
+from truce.engine import engine_for
+from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, TruceError, UnknownName
+from truce.eventlog import EventLog
+from truce.events import Event, EventKind
+from truce.guards import GuardContext, Truth, truth
+from truce.ledger import Change, Moment
+from truce.record import Record, problems
+from truce.sources import Source
+from truce.views import PartyView
+
+__all__ = ["Recorder", "hypothetical"]
+
+_HYPOTHETICAL = Source("Hypothetical (what-if scenario), not a real event", "truce")
+
+
+def hypothetical(
+    day: dt.date,
+    fulfil: Iterable[str],
+    breach: Iterable[str],
+    waive: Iterable[str],
+    facts: Mapping[str, bool | int | float | str],
+) -> list[Event]:
+    """The events of a what-if: reported by ``"what-if"``, citing no real source, never taken for the record."""
+    reports = ((EventKind.FULFILLED, fulfil), (EventKind.BREACHED, breach), (EventKind.WAIVED, waive))
+    made_up = {"source": _HYPOTHETICAL, "reported_by": "what-if"}
+    planned = [Event(day, kind, obligation=o, **made_up) for kind, ids in reports for o in ids]  # type: ignore[arg-type]
+    planned += [Event(day, EventKind.FACT, fact=k, value=v, **made_up) for k, v in facts.items()]  # type: ignore[arg-type]
+    return planned
+
+
+class Recorder:
+    """The live state of one ceasefire: record, engine, as-of date, log and lock."""
+
+    def __init__(self, agreement: Agreement, record: Record | None = None, as_of: dt.date | None = None) -> None:
+        self.agreement = agreement
+        self.record = record if record is not None else Record(agreement)
+        self.engine = engine_for(agreement)
+        self.as_of = as_of
+        self.log: EventLog | None = None
+        self.lock = threading.RLock()
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without its lock, its shared engine or its log file (an unpickled copy does not log)."""
+        return {"agreement": self.agreement, "record": self.record, "as_of": self.as_of}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        agreement, record, as_of = state["agreement"], state["record"], state["as_of"]
+        assert isinstance(agreement, Agreement)
+        assert isinstance(record, Record)
+        assert as_of is None or isinstance(as_of, dt.date)
+        self.agreement, self.record, self.engine, self.as_of = agreement, record, engine_for(agreement), as_of
+        self.log, self.lock = None, threading.RLock()
+
+    # --- where it stands --------------------------------------------------------------
+
+    @property
+    def phase(self) -> str:
+        return self.record.ledger.phase
+
+    @property
+    def data_through(self) -> dt.date | None:
+        return self.record.last if self.record.has_events() else None
+
+    @property
+    def date(self) -> dt.date:
+        return self.as_of or self.data_through or self.agreement.in_force
+
+    def routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
+        return self.engine.routes(self.phase, trigger, to)
+
+    def check_date(self, value: DateLike, field: str) -> dt.date:
+        try:
+            day = to_date(value, field=field)
+        except ValueError as exc:
+            raise DateError(str(exc)) from None
+        start = self.record.names.start
+        if day < start:
+            raise DateError(f"{field}: {day} is before {self.agreement.id} existed ({start})")
+        return day
+
+    def context(self, day: dt.date, view: str | None = None) -> GuardContext:
+        """What guards read on ``day``: the record, or one party's claims over it."""
+        moment = Moment(self.record.ledger, day)
+        if view is None:
+            return moment
+        self.agreement.party(view)  # raises UnknownName for a party the agreement does not define
+        return PartyView(moment, view, tuple(self.record.ledger.fact_claims.view()))
+
+    def explain(
+        self, trigger: str, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None
+    ) -> Blockers:
+        return explain(self.agreement, self.context(day, view), self.phase, trigger, [t for _, t in routes], view)
+
+    def resolve(self, target: str) -> tuple[str, list[tuple[int, Transition]]]:
+        """The trigger and transitions ``target`` (a trigger or a phase) means from here."""
+        if target in self.record.names.triggers:
+            routes = self.routes(target)
+            if not routes:
+                raise self.illegal(target)
+            return target, routes
+        if self.agreement.has_phase(target):
+            routes = self.routes(to=target)
+            if not routes:
+                reachable = ", ".join(sorted({t.to_phase for _, t in self.routes()})) or "none"
+                message = f"no transition leads from {self.phase!r} to {target!r}; from here: {reachable}"
+                raise IllegalTransition(message, trigger=target, phase=self.phase)
+            return routes[0][1].trigger, routes
+        raise UnknownName("trigger or phase", target, [*self.agreement.triggers, *self.agreement.phase_ids])
+
+    def blockers(self, target: str, day: dt.date, view: str | None) -> Blockers:
+        """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there)."""
+        if view is not None:
+            self.agreement.party(view)
+        if target == self.phase and self.agreement.has_phase(target):
+            entered = next(c.date for c in reversed(self.record.ledger.moves()) if c.to_phase == target)
+            note = f"already in {target} (since {entered})"
+            return Blockers(self.agreement.id, "-", self.phase, target, day, (), note=note, view=describe_view(view))
+        trigger, routes = self.resolve(target)
+        return self.explain(trigger, routes, day, view)
+
+    def can(self, target: str, day: dt.date) -> bool:
+        """Whether ``target`` could fire on ``day``: a route exists and its guard holds (no explanation built)."""
+        if target == self.phase and self.agreement.has_phase(target):
+            return False
+        try:
+            _, routes = self.resolve(target)
+        except IllegalTransition:
+            return False
+        moment = Moment(self.record.ledger, day)
+        return any(truth(t.guard, moment) is Truth.TRUE for _, t in routes)
+
+    def illegal(self, trigger: str) -> IllegalTransition:
+        leaves = sorted({p for t in self.agreement.transitions if t.trigger == trigger for p in t.from_phases})
+        here = ", ".join(dict.fromkeys(t.trigger for _, t in self.routes())) or "none: it is terminal"
+        return IllegalTransition(
+            f"{trigger} cannot fire from {self.phase!r} (it leaves {', '.join(leaves) or 'no phase'}); "
+            f"triggers from {self.phase!r}: {here}",
+            trigger=trigger,
+            phase=self.phase,
+        )
+
+    # --- views ------------------------------------------------------------------------
+
+    def view(self, day: dt.date) -> Recorder:
+        """This ceasefire as it stood at the end of ``day``: nearest checkpoint, short replay."""
+        record, pending = self.record.view(self.record.position(day))
+        view = Recorder(self.agreement, record)
+        for event in pending:
+            view.fold(event)
+        record.replayed(pending)
+        view.as_of = day
+        return view
+
+    def history(self) -> tuple[Change, ...]:
+        """Every change, replayed on demand into a ledger that keeps them (recording does not pay for it)."""
+        tracked = Recorder(self.agreement, Record(self.agreement, self.record.names, track_changes=True))
+        for event in self.record.events:
+            tracked.fold(event)
+        assert tracked.record.ledger.changes is not None
+        return tuple(tracked.record.ledger.changes)
+
+    # --- recording --------------------------------------------------------------------
+
+    def fold(self, event: Event) -> None:
+        """Fold one event whose names and date are checked: move the phase or update the ledger."""
+        kind, ledger = event.kind, self.record.ledger
+        if kind is EventKind.TRANSITION:
+            assert event.trigger is not None
+            routes = self.routes(event.trigger)
+            if not routes:
+                raise self.illegal(event.trigger)
+            if self.engine.fire(ledger, event) is None:
+                raise TransitionBlocked(self.explain(event.trigger, routes, event.date))
+        elif kind is EventKind.DECLARED:
+            self.engine.declare(ledger, event, self.declared_route(event))
+        else:
+            ledger.apply(event)
+
+    def take(self, event: Event) -> None:
+        self.fold(event)
+        self.record.append(event)
+        if self.as_of is not None and event.date > self.as_of:
+            self.as_of = event.date
+
+    def declared_route(self, event: Event) -> tuple[int, Transition]:
+        routes = self.routes(event.trigger, event.to)
+        if not routes:
+            wanted = event.trigger or f"a move to {event.to}"
+            message = f"declared {wanted}, but the agreement defines no such transition from {self.phase!r}"
+            problem = Problem(
+                f"{message}; model the move in the definition first", field=f"event {event.date} declared"
+            )
+            raise EventError([problem])
+        return routes[0]
+
+    def check_move(self, event: Event) -> None:
+        """Raise what folding ``event`` would raise, changing nothing (before it goes to the log)."""
+        if event.kind is EventKind.TRANSITION:
+            assert event.trigger is not None
+            routes = self.routes(event.trigger)
+            if not routes:
+                raise self.illegal(event.trigger)
+            if not self.engine.could_fire(self.record.ledger, event.trigger, event.date):
+                raise TransitionBlocked(self.explain(event.trigger, routes, event.date))
+        elif event.kind is EventKind.DECLARED:
+            self.declared_route(event)
+
+    def take_one(self, event: Event) -> None:
+        """Check, log (when logging), then fold one event; nothing changes on refusal."""
+        with self.lock:
+            found = problems(self.record.names, event, self.record.last)
+            if found:
+                raise EventError(found)
+            if self.log is not None:
+                self.check_move(event)
+                self.log.append(event)
+            self.take(event)
+
+    def take_all(self, batch: Sequence[Event]) -> None:
+        """Fold ``batch`` in order, then log it in one durable append; on any refusal undo it all."""
+        if not batch:
+            return
+        with self.lock:
+            record, as_of, index = self.record, self.as_of, 0
+            saved = record.save()
+            try:
+                names, take = record.names, self.take
+                for index, event in enumerate(batch):  # noqa: B007 - the index names a refused event
+                    found = problems(names, event, record.last)
+                    if found:
+                        raise EventError(found)
+                    take(event)
+                if self.log is not None:
+                    index = 0
+                    self.log.append_all(list(batch))  # all or none on disk; on failure undone here too
+            except BaseException as error:
+                record.undo(saved)
+                self.as_of = as_of
+                if isinstance(error, TruceError):
+                    where = f"{batch[index].date} {batch[index].kind}" if isinstance(batch[index], Event) else "?"
+                    error.add_note(f"refused: event {index} of {len(batch)} ({where}); none of them was recorded")
+                    error.index = index  # type: ignore[attr-defined]
+                raise
+
+    def log_to(self, path: str | os.PathLike[str]) -> None:
+        with self.lock:
+            self.log = EventLog(path, self.agreement)
