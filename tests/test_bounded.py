@@ -223,7 +223,7 @@ def test_a_long_yaml_list_is_refused_while_it_is_read(tmp_path):
 
 def test_too_many_json_lines_are_refused_before_they_are_parsed(monkeypatch):
     """H4: lines are counted before any is parsed (30 MB of `{}` used to take 2.4 GB)."""
-    import truce.loading
+    import truce.logs
 
     parsed = []
 
@@ -232,7 +232,7 @@ def test_too_many_json_lines_are_refused_before_they_are_parsed(monkeypatch):
             parsed.append(text)
             return {}
 
-    monkeypatch.setattr(truce.loading, "_DECODER", Spy())
+    monkeypatch.setattr(truce.logs, "_DECODER", Spy())
     with pytest.raises(truce.LoadError, match="100001 events; the limit is 100000"):
         truce.load_events("x.events.jsonl", text="{}\n" * 100_001, limits=truce.Limits(max_events=100_000))
     assert parsed == []

@@ -10,8 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 import truce
-from truce import TruceError
-from truce import cli as cli_module
+from truce import TruceError, _commands
 from truce.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -163,7 +162,7 @@ def test_a_bug_is_one_line_with_exit_code_70(run, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "_load", broken)
+    monkeypatch.setattr(_commands, "_load", broken)
     err = run("status", "gaza-2025", code=70).stderr
     assert err == "truce: error: internal error: RuntimeError: boom (rerun with --debug and report it)\n"
     with pytest.raises(RuntimeError):
@@ -185,7 +184,7 @@ def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
 
 
 def test_rich_output_on_a_terminal(run, monkeypatch):
-    monkeypatch.setattr(cli_module, "_tty", lambda: True)
+    monkeypatch.setattr(_commands, "_tty", lambda: True)
     assert "gaza-2025" in run("list").stdout
     assert "deceased_hostages_remains_returned" in run("status", "gaza-2025").stdout
     assert "blocked as of 2025-12-29" in run("blockers", "gaza-2025", "phase_two", "--as-of", "2025-12-29").stdout
@@ -196,7 +195,7 @@ def test_a_terminal_without_rich_gets_plain_text(run, monkeypatch):
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.setitem(sys.modules, "rich", None)
-    assert not cli_module._tty()
+    assert not _commands._tty()
     assert run("list").stdout.startswith("gaza-2025\t")
 
 
@@ -208,7 +207,7 @@ def test_usage_errors_exit_2(run):
 
 
 def test_terminal_output_does_not_interpret_markup_from_data(run, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_module, "_tty", lambda: True)
+    monkeypatch.setattr(_commands, "_tty", lambda: True)
     definition = tmp_path / "x.yaml"
     definition.write_text((DOCS / "riverside.yaml").read_text().replace(
         "title: Riverside truce (a made-up example)", "title: '[red]Riverside[/red] [link=https://evil]x[/link]'"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import truce
+from truce import _commands
 from truce import cli as cli_module
 from truce.cli import clean, main
 
@@ -44,7 +45,7 @@ def _assert_inert(out: str) -> None:
 )
 def test_control_characters_in_data_are_shown_not_obeyed(tmp_path, capsys, monkeypatch, tty, command):
     """O1: ANSI/OSC sequences, CR, C1 controls and bidi overrides from titles, texts and sources."""
-    monkeypatch.setattr(cli_module, "_tty", lambda: tty)
+    monkeypatch.setattr(_commands, "_tty", lambda: tty)
     definition = _hostile_definition(tmp_path)
     args = [command[0], str(definition), *command[2:]]
     main(args)

@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import truce
-from truce.loading import _Problems, event_to_data, read_event
+from truce._reading import _Problems
+from truce.logs import event_to_data, read_event
 from truce.testing import events_for
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -75,7 +75,7 @@ def test_describe_names_kind_subject_and_value():
 
 
 def test_an_external_record_round_trips_through_a_log(tmp_path):
-    from truce.loading import event_to_data
+    from truce.logs import event_to_data
 
     record = truce.External("acled:XRV1", {"fatalities": 2, "sub_event_type": "Armed clash"})
     event = Event("2025-04-02", "incident", text="Armed clash", external=record)
@@ -153,9 +153,15 @@ _VALUES = st.one_of(
 
 @given(st.dictionaries(_NAMES, _VALUES, max_size=6), st.none() | _NAMES.filter(str.strip))
 def test_any_external_record_round_trips_through_json_lines(attributes, external_id):
-    from truce.loading import _read_events, event_to_data
+    from truce.logs import _read_events, event_to_data
 
     assume(external_id is not None or attributes)
     event = Event("2025-04-02", "incident", text="x", external=truce.External(external_id, attributes))
     line = json.loads(json.dumps(event_to_data(event)))
     assert _read_events([(1, line)], None, "log.jsonl", None, truce.Limits()) == [event]
+
+
+def test_a_date_object_outside_the_dates_truce_takes_is_refused_like_text():
+    for day in (dt.date(9999, 12, 31), dt.date(1, 1, 1)):
+        with pytest.raises(truce.DateError, match="outside the dates truce takes"):  # as for the same date as text
+            Event(day, "incident", text="far away")

@@ -220,16 +220,16 @@ def test_the_refusal_is_the_first_record_would_meet(riverside_agreement):
 
 
 def test_with_a_log_a_batch_that_cannot_be_written_leaves_nothing(tmp_path, riverside_agreement, monkeypatch):
-    import truce.loading
+    import truce.logs
 
-    real = truce.loading.event_to_data
+    real = truce.logs.event_to_data
 
     def fails_on_the_second(event):
         if event.text == "second":
             raise OSError("disk trouble")
         return real(event)
 
-    monkeypatch.setattr(truce.loading, "event_to_data", fails_on_the_second)
+    monkeypatch.setattr(truce.logs, "event_to_data", fails_on_the_second)
     path = tmp_path / "log.jsonl"
     live = truce.Ceasefire(riverside_agreement).log_to(path)
     with pytest.raises(OSError, match="disk trouble"):

@@ -9,7 +9,7 @@ import pytest
 
 import truce
 from truce.cli import main
-from truce.loading import agreement_to_data, dump_agreement
+from truce.dumping import agreement_to_data, dump_agreement
 
 IDS = """
 identifiers:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import truce
-from truce.loading import agreement_to_data
+from truce.dumping import agreement_to_data
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

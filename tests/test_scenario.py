@@ -259,3 +259,16 @@ def test_a_deadline_relative_to_a_phase_is_set_on_entering_it():
         == moves
         == [(dt.date(2025, 1, 1).toordinal(), "p1", False), (dt.date(2025, 1, 5).toordinal(), "p2", False)]
     )
+
+
+def test_triggers_are_tried_in_the_order_of_the_ceasefires_triggers_from_the_phase():
+    # t_second is defined first in the agreement (from p1), but from p0 t_first comes first:
+    # the ceasefire tries t_first (to p1); ranking triggers globally would fire t_second (to p2)
+    agreement = _small(
+        [("t_second", "p1", "p2", "false"), ("t_first", "p0", "p1", "true"), ("t_second", "p0", "p2", "true")]
+    )
+    ceasefire = truce.Ceasefire(agreement)
+    assert ceasefire.triggers() == ["t_first", "t_second"]
+    simulator = Simulator(Start.of(ceasefire, Assumptions(), dt.date(2025, 3, 1), 0))
+    fast, moves = reference(ceasefire, simulator, 0)
+    assert fast == moves == [(dt.date(2025, 1, 1).toordinal(), "p1", False)]

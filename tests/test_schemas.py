@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import truce
-from truce import loading
+from truce import _reading, definitions, logs
 from truce.cli import JSON_SCHEMA, main
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the dev extra")
@@ -99,17 +99,17 @@ def test_a_json_lines_log_validates_line_by_line(tmp_path):
     del event_schema["oneOf"]
     check = jsonschema.Draft202012Validator(event_schema)
     for event in events:
-        line = json.loads(json.dumps(loading.event_to_data(event)))
+        line = json.loads(json.dumps(logs.event_to_data(event)))
         assert list(check.iter_errors(line)) == []
 
 
 def test_the_schemas_know_the_keys_the_loader_knows():
     definition = schema("agreement")
-    assert set(definition["properties"]) == set(loading._TOP)
+    assert set(definition["properties"]) == set(definitions._TOP)
     obligation = definition["properties"]["obligations"]["additionalProperties"]
-    assert set(obligation["properties"]) == set(loading._OBLIGATION_KEYS)
-    assert set(definition["$defs"]["source"]["properties"]) == set(loading._SOURCE_KEYS)
-    assert set(schema("events")["$defs"]["event"]["properties"]) == set(loading._EVENT_KEYS)
+    assert set(obligation["properties"]) == set(definitions._OBLIGATION_KEYS)
+    assert set(definition["$defs"]["source"]["properties"]) == set(_reading._SOURCE_KEYS)
+    assert set(schema("events")["$defs"]["event"]["properties"]) == set(logs._EVENT_KEYS)
 
 
 def test_the_schemas_know_the_enumerations():

@@ -175,7 +175,7 @@ class Ceasefire:
         If any event is refused, the error is the one :meth:`record` would raise for it,
         with a note naming its position, and the ceasefire (and its log) is exactly as it was.
         """
-        self._live.take_all(events if isinstance(events, list) else list(events))
+        self._live.take_all(events)
 
     def advance(
         self,
@@ -230,7 +230,7 @@ class Ceasefire:
 
     def can(self, target: str) -> bool:
         """True if ``target`` (trigger or phase) could fire now: a route exists and its guard holds."""
-        return self._live.can(target, self.date)
+        return self._live.can(target)
 
     def unblock(self, target: str, *, as_of: DateLike | None = None, view: str | None = None) -> Unblock:
         """The smallest sets of conditions whose fulfilment would open ``target``, smallest first.

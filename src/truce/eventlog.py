@@ -44,11 +44,12 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from truce._files import pending_path, pending_size
 from truce.agreement import Agreement
 from truce.errors import ArgumentError, EventError, LoadError, LogWriteError, Problem
 from truce.events import Event, EventKind
 from truce.limits import DEFAULT_LIMITS, Limits
-from truce.loading import JSONL_SUFFIXES, check_event_dates, encode_event, load_events, pending_path, pending_size
+from truce.logs import JSONL_SUFFIXES, check_event_dates, encode_event, load_events
 
 __all__ = ["EventLog"]
 

@@ -30,7 +30,7 @@ from truce.status import EventSlice, FactValue, ObligationState
 __all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems"]
 
 #: The fewest events between two checkpoints; the spacing is also at least 1/256 of the log.
-CHECKPOINT_MIN = 64
+CHECKPOINT_MIN = 128
 _date = operator.attrgetter("date")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
@@ -21,7 +21,16 @@ from truce.compliance import Compliance, compliance
 from truce.dates import DateLike, to_date
 from truce.deadlines import Deadline, deadlines
 from truce.engine import engine_for
-from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, TruceError, UnknownName
+from truce.errors import (
+    ArgumentError,
+    DateError,
+    EventError,
+    IllegalTransition,
+    Problem,
+    TransitionBlocked,
+    TruceError,
+    UnknownName,
+)
 from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
@@ -45,6 +54,8 @@ def hypothetical(
     facts: Mapping[str, bool | int | float | str],
 ) -> list[Event]:
     """The events of a what-if: reported by ``"what-if"``, citing no real source, never taken for the record."""
+    if not isinstance(facts, Mapping):
+        raise ArgumentError(f"facts: expected a mapping of fact ids to values, got {type(facts).__name__}")
     reports = ((EventKind.FULFILLED, fulfil), (EventKind.BREACHED, breach), (EventKind.WAIVED, waive))
     made_up = {"source": _HYPOTHETICAL, "reported_by": "what-if"}
     planned = [Event(day, kind, obligation=o, **made_up) for kind, ids in reports for o in ids]  # type: ignore[arg-type]
@@ -56,6 +67,10 @@ class Recorder:
     """The live state of one ceasefire: record, engine, as-of date, log and lock."""
 
     def __init__(self, agreement: Agreement, record: Record | None = None, as_of: dt.date | None = None) -> None:
+        if not isinstance(agreement, Agreement):
+            raise ArgumentError(
+                f"agreement: expected an Agreement (truce.load_agreement), got {type(agreement).__name__}"
+            )
         self.agreement = agreement
         self.record = record if record is not None else Record(agreement)
         self.engine = engine_for(agreement)
@@ -103,7 +118,7 @@ class Recorder:
     def date(self) -> dt.date:
         if self.as_of is not None:
             return self.as_of
-        return self.record.last if self.record.has_events() else self.agreement.in_force
+        return self.record.last if len(self.record) else self.agreement.in_force
 
     def routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         return self.engine.routes(self.phase, trigger, to)
@@ -174,16 +189,27 @@ class Recorder:
         trigger, routes = self.resolve(target)
         return unblock(self.agreement, self.context(day, view), self.phase, trigger, [t for _, t in routes])
 
-    def can(self, target: str, day: dt.date) -> bool:
-        """Whether ``target`` could fire on ``day``: a route exists and its guard holds (no explanation built)."""
-        if target == self.phase and self.agreement.has_phase(target):
-            return False
-        try:
-            _, routes = self.resolve(target)
-        except IllegalTransition:
-            return False
-        moment = Moment(self.record.ledger, day)
-        return any(truth(t.guard, moment) is Truth.TRUE for _, t in routes)
+    def can(self, target: str) -> bool:
+        """Whether ``target`` could fire on the as-of date: a route exists and its guard holds.
+
+        Answers yes or no without building an explanation: it costs the guard's truth and a
+        look-up or two, which is what a caller polling many triggers pays for.
+        """
+        ledger = self.record.ledger
+        phase = ledger.phase
+        routes = self.engine.routes(phase, target) if target in self.record.names.triggers else None
+        if not routes:
+            if target == phase and self.agreement.has_phase(target):
+                return False
+            try:
+                _, routes = self.resolve(target)
+            except IllegalTransition:
+                return False
+        moment = Moment(ledger, self.date)
+        for _, transition in routes:  # noqa: SIM110 - a loop, not any() over a generator: this path is timed
+            if truth(transition.guard, moment) is Truth.TRUE:
+                return True
+        return False
 
     def illegal(self, trigger: str) -> IllegalTransition:
         leaves = sorted({p for t in self.agreement.transitions if t.trigger == trigger for p in t.from_phases})
@@ -289,8 +315,11 @@ class Recorder:
                 self.log.append(event)
             self.take(event)
 
-    def take_all(self, batch: Sequence[Event]) -> None:
-        """Fold ``batch`` in order, then log it in one durable append; on any refusal undo it all."""
+    def take_all(self, events: Iterable[Event]) -> None:
+        """Fold ``events`` in order, then log them in one durable append; on any refusal undo it all."""
+        if isinstance(events, Event | str | bytes) or not isinstance(events, Iterable):
+            raise ArgumentError(f"events: expected a list of events, got {type(events).__name__}")
+        batch = events if isinstance(events, list) else list(events)
         if not batch:
             return
         with self.lock:

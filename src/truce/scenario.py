@@ -32,8 +32,7 @@ import datetime as dt
 import heapq
 import random
 from collections import Counter
-from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any
 
 import attrs
 
@@ -41,17 +40,9 @@ from truce.agreement import Agreement, Transition
 from truce.assumptions import Assumptions, Delay, Policy
 from truce.events import Event, EventKind
 from truce.guards import (
-    _OPS,
     After,
-    AllOf,
-    AnyOf,
-    Const,
     Elapsed,
-    FactCompare,
     FactValue,
-    Fulfilled,
-    Guard,
-    Not,
     StatusIs,
     Truth,
     references,
@@ -59,8 +50,9 @@ from truce.guards import (
     walk,
 )
 from truce.obligations import ANCHOR_IN_FORCE
+from truce.scenario_guards import _TRUE, _Context, compile_guard
 from truce.sources import Source
-from truce.status import SATISFIED, SETTLED, ObligationState, ObligationStatus
+from truce.status import SETTLED, ObligationState, ObligationStatus
 
 __all__ = ["START_CAUSE", "Simulator", "Start", "Tally", "collapse_phase", "compile_guard", "run_chunk"]
 
@@ -69,7 +61,6 @@ START_CAUSE = "(already met on the start date)"
 _HYPOTHETICAL = Source("Hypothetical (scenario ensemble), not a real event", "truce")
 
 _SETTLE, _FACT, _COLLAPSE, _MOVE, _TICK = range(5)
-_TRUE, _FALSE, _UNKNOWN = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 _TIME = "(time: a date-based condition)"
 _STATUS = {EventKind.FULFILLED: ObligationStatus.FULFILLED, EventKind.BREACHED: ObligationStatus.BREACHED}
 
@@ -166,87 +157,6 @@ class Outcome:
     trace: tuple[tuple[int, str, str, object], ...] = ()
 
 
-class _Context:
-    """What guards read in a scenario (the GuardContext protocol), on a movable day."""
-
-    __slots__ = ("as_of", "entered", "facts", "states")
-
-    def __init__(
-        self,
-        states: dict[str, ObligationState],
-        facts: dict[str, FactValue],
-        entered: dict[str, dt.date],
-        as_of: dt.date,
-    ) -> None:
-        self.states = states
-        self.facts = facts
-        self.entered = entered
-        self.as_of = as_of
-
-    def obligation_state(self, obligation: str) -> ObligationState:
-        return self.states[obligation]
-
-    def fact_value(self, name: str) -> FactValue | None:
-        return self.facts.get(name)
-
-    def anchor_date(self, anchor: str) -> dt.date | None:
-        return self.entered.get(anchor)
-
-
-Check: TypeAlias = Callable[[_Context], Truth]
-
-
-def compile_guard(guard: Guard) -> Check:
-    """A closure giving :func:`~truce.guards.truth` of ``guard`` on a scenario's context, faster.
-
-    Scenarios ask the same few guards thousands of times; a closure per node skips the
-    dispatch on node types that ``truth`` does at every call. ``fulfilled`` and the
-    connectives are compiled, other leaves call ``truth``; a test checks the two agree.
-    """
-    if isinstance(guard, Fulfilled):
-        name = guard.obligation
-
-        def fulfilled(context: _Context) -> Truth:
-            return _TRUE if context.states[name].base in SATISFIED else _FALSE
-
-        return fulfilled
-    if isinstance(guard, FactCompare) and guard.op in ("==", "!=", ">", ">=", "<", "<="):
-        fact, compare, expected = guard.fact, _OPS[guard.op], guard.value
-
-        def fact_compare(context: _Context) -> Truth:
-            reported = context.facts.get(fact)
-            if reported is None:
-                return _UNKNOWN
-            try:
-                return _TRUE if compare(reported.value, expected) else _FALSE
-            except TypeError:
-                return _FALSE
-
-        return fact_compare
-    if isinstance(guard, AllOf | AnyOf):
-        parts = tuple(compile_guard(child) for child in guard.children)
-        stop, keep = (_FALSE, _TRUE) if isinstance(guard, AllOf) else (_TRUE, _FALSE)
-
-        def connective(context: _Context) -> Truth:
-            result = keep
-            for part in parts:
-                found = part(context)
-                if found is stop:
-                    return stop
-                if found is _UNKNOWN:
-                    result = _UNKNOWN
-            return result
-
-        return connective
-    if isinstance(guard, Not):
-        inner = compile_guard(guard.child)
-        return lambda context: ~inner(context)
-    if isinstance(guard, Const):
-        constant = Truth.of(guard.value)
-        return lambda _context: constant
-    return lambda context: truth(guard, context)
-
-
 class Simulator:
     """Runs scenarios from one :class:`Start`; built once per chunk (the set-up is shared)."""
 
@@ -274,11 +184,13 @@ class Simulator:
         self.collapse_phase = collapse_phase(agreement, assumptions)
         self.routes: dict[str, list[Transition]] = {p: agreement.transitions_from(p) for p in agreement.phase_ids}
         self.triggers_from = {p: list(dict.fromkeys(t.trigger for t in r)) for p, r in self.routes.items()}
-        # checked as Ceasefire.advance would try them: trigger by trigger (in the order
-        # triggers are first defined), each trigger's transitions in definition order
-        rank = {trigger: n for n, trigger in enumerate(agreement.triggers)}
+        # checked as Ceasefire.advance would try them: trigger by trigger, in the order of
+        # Ceasefire.triggers() (a trigger's first transition *from this phase*, not its first
+        # definition anywhere), each trigger's transitions from here in definition order
         self.checks = {
-            p: [(t, compile_guard(t.guard)) for t in sorted(routes, key=lambda t: rank[t.trigger])]
+            p: [
+                (t, compile_guard(t.guard)) for trigger in self.triggers_from[p] for t in routes if t.trigger == trigger
+            ]
             for p, routes in self.routes.items()
         }
         # what the guards leaving a phase read: an event about anything else cannot open them
