@@ -52,3 +52,19 @@ def test_errors_pickle_with_their_attributes(riverside, index):
         assert getattr(again, name, None) == getattr(error, name, None), name
     if isinstance(error, truce.TransitionBlocked):
         assert again.blockers == error.blockers
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: truce.Ceasefire("gaza-2025"),  # a name where an Agreement goes
+        lambda: truce.Ceasefire(truce.load("gaza-2025").agreement, events=5),
+        lambda: truce.load("gaza-2025").extend(5),
+        lambda: truce.load("gaza-2025").extend(truce.Event("2026-07-02", "incident", text="one, not a list")),
+        lambda: truce.load("gaza-2025").what_if(facts=["isf_troops_in_gaza"]),
+    ],
+)
+def test_bad_arguments_raise_a_truce_error_that_is_also_a_type_error(call):
+    with pytest.raises(truce.ArgumentError) as caught:
+        call()
+    assert isinstance(caught.value, TypeError)

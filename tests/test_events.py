@@ -159,3 +159,9 @@ def test_any_external_record_round_trips_through_json_lines(attributes, external
     event = Event("2025-04-02", "incident", text="x", external=truce.External(external_id, attributes))
     line = json.loads(json.dumps(event_to_data(event)))
     assert _read_events([(1, line)], None, "log.jsonl", None, truce.Limits()) == [event]
+
+
+def test_a_date_object_outside_the_dates_truce_takes_is_refused_like_text():
+    for day in (dt.date(9999, 12, 31), dt.date(1, 1, 1)):
+        with pytest.raises(truce.DateError, match="outside the dates truce takes"):  # as for the same date as text
+            Event(day, "incident", text="far away")

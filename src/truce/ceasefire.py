@@ -166,7 +166,7 @@ class Ceasefire:
         If any event is refused, the error is the one :meth:`record` would raise for it,
         with a note naming its position, and the ceasefire (and its log) is exactly as it was.
         """
-        self._live.take_all(events if isinstance(events, list) else list(events))
+        self._live.take_all(events)
 
     def advance(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import operator
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -126,8 +127,12 @@ def _optional_due(value: object) -> dt.date | None:
 
 
 def _date(value: object, field: str = "date") -> dt.date:
-    day = value if type(value) is dt.date else to_date(value, field=field)
-    # one object per distinct day: a million events over a thousand days share a thousand dates
+    # one object per distinct day: a million events over a thousand days share a thousand dates,
+    # and a day seen before is known to lie within the dates truce takes
+    known = _DAYS.get(value) if type(value) is dt.date else None
+    if known is not None:
+        return known
+    day = to_date(value, field=field)  # checks the range too, for a date object as for text
     return _DAYS.setdefault(day, day)
 
 
@@ -305,3 +310,28 @@ class Event:
         if self.text:
             head += f": {self.text}"
         return head
+
+
+# Pickling: a long log ships to process pools and clusters. attrs' generic state functions
+# cost a Python call per field; an event is rebuilt from its field values in one call,
+# without re-running validators that already passed when it was made (tests/test_pickle.py
+# round-trips events of every kind).
+_FIELDS = tuple(field.name for field in attrs.fields(Event))
+_SETTERS = tuple(Event.__dict__[name].__set__ for name in _FIELDS)  # the slots' own descriptors
+
+
+def _rebuild(values: tuple[Any, ...]) -> Event:
+    event = object.__new__(Event)
+    for set_field, value in zip(_SETTERS, values, strict=True):
+        set_field(event, value)
+    return event
+
+
+_VALUES = operator.attrgetter(*_FIELDS)
+
+
+def _reduce(event: Event) -> tuple[Any, ...]:
+    return (_rebuild, (_VALUES(event),))
+
+
+Event.__reduce__ = _reduce  # type: ignore[method-assign,assignment]

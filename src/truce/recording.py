@@ -13,13 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
 from truce.dates import DateLike, to_date
 from truce.engine import engine_for
-from truce.errors import DateError, EventError, IllegalTransition, Problem, TransitionBlocked, TruceError, UnknownName
+from truce.errors import (
+    ArgumentError,
+    DateError,
+    EventError,
+    IllegalTransition,
+    Problem,
+    TransitionBlocked,
+    TruceError,
+    UnknownName,
+)
 from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
@@ -41,6 +50,8 @@ def hypothetical(
     facts: Mapping[str, bool | int | float | str],
 ) -> list[Event]:
     """The events of a what-if: reported by ``"what-if"``, citing no real source, never taken for the record."""
+    if not isinstance(facts, Mapping):
+        raise ArgumentError(f"facts: expected a mapping of fact ids to values, got {type(facts).__name__}")
     reports = ((EventKind.FULFILLED, fulfil), (EventKind.BREACHED, breach), (EventKind.WAIVED, waive))
     made_up = {"source": _HYPOTHETICAL, "reported_by": "what-if"}
     planned = [Event(day, kind, obligation=o, **made_up) for kind, ids in reports for o in ids]  # type: ignore[arg-type]
@@ -52,6 +63,10 @@ class Recorder:
     """The live state of one ceasefire: record, engine, as-of date, log and lock."""
 
     def __init__(self, agreement: Agreement, record: Record | None = None, as_of: dt.date | None = None) -> None:
+        if not isinstance(agreement, Agreement):
+            raise ArgumentError(
+                f"agreement: expected an Agreement (truce.load_agreement), got {type(agreement).__name__}"
+            )
         self.agreement = agreement
         self.record = record if record is not None else Record(agreement)
         self.engine = engine_for(agreement)
@@ -157,7 +172,7 @@ class Recorder:
             except IllegalTransition:
                 return False
         moment = Moment(ledger, self.date)
-        for _, transition in routes:
+        for _, transition in routes:  # noqa: SIM110 - a loop, not any() over a generator: this path is timed
             if truth(transition.guard, moment) is Truth.TRUE:
                 return True
         return False
@@ -249,8 +264,11 @@ class Recorder:
                 self.log.append(event)
             self.take(event)
 
-    def take_all(self, batch: Sequence[Event]) -> None:
-        """Fold ``batch`` in order, then log it in one durable append; on any refusal undo it all."""
+    def take_all(self, events: Iterable[Event]) -> None:
+        """Fold ``events`` in order, then log them in one durable append; on any refusal undo it all."""
+        if isinstance(events, Event | str | bytes) or not isinstance(events, Iterable):
+            raise ArgumentError(f"events: expected a list of events, got {type(events).__name__}")
+        batch = events if isinstance(events, list) else list(events)
         if not batch:
             return
         with self.lock:
