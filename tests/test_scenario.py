@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 import truce
@@ -68,6 +68,10 @@ def scenarios(draw):
     return ceasefire, assumptions
 
 
+class EndlessCycle(Exception):
+    """Guards that all hold in a cycle: the simulator and the reference cut it differently."""
+
+
 def reference(ceasefire, simulator, index):
     """Replay scenario ``index`` through a real Ceasefire: its hypothetical events from the
     trace (dates checked against the draws), every move decided by the ceasefire itself."""
@@ -90,6 +94,10 @@ def reference(ceasefire, simulator, index):
                 break
             else:
                 return
+        # guards that all hold in a cycle never settle: the simulator cuts the cycle once per
+        # check, this reference once per day, so the phases part ways (and a later declared
+        # move may not even exist from the reference's phase); no answer to compare
+        raise EndlessCycle(live.phase)
 
     day = start.toordinal()
     settle(day)
@@ -155,7 +163,10 @@ def test_a_scenario_moves_as_the_ceasefire_would_with_the_same_events(drawn, ent
         for transition in ceasefire.agreement.transitions:
             assert compile_guard(transition.guard)(context) is truth(transition.guard, context)
     for index in range(4):
-        fast, moves = reference(ceasefire, simulator, index)
+        try:
+            fast, moves = reference(ceasefire, simulator, index)
+        except EndlessCycle:
+            reject()
         # a cycle of guards that all hold is cut short per check; the reference checks daily
         days = [when for when, _, _ in fast]
         assume(all(days.count(d) <= len(ceasefire.phases) for d in days))
@@ -272,3 +283,33 @@ def test_triggers_are_tried_in_the_order_of_the_ceasefires_triggers_from_the_pha
     simulator = Simulator(Start.of(ceasefire, Assumptions(), dt.date(2025, 3, 1), 0))
     fast, moves = reference(ceasefire, simulator, 0)
     assert fast == moves == [(dt.date(2025, 1, 1).toordinal(), "p1", False)]
+
+
+def test_guards_that_cycle_for_ever_give_no_answer_to_compare():
+    # p0 -> p1 -> p2 -> p0 all hold: the simulator cuts the cycle once (in p2), the reference
+    # once a day, so their phases part ways. A later collapse could then name a move the
+    # reference's phase lacks (EventError) before the property test's filter was reached;
+    # the reference now says so at the cycle, and the property test rejects the example
+    from truce.agreement import Agreement, Phase, Transition
+    from truce.guards import parse_guard
+
+    agreement = Agreement(
+        id="cycle",
+        title="Cycle",
+        in_force=dt.date(2025, 1, 1),
+        parties=[],
+        obligations=[],
+        phases=[Phase("p0"), Phase("p1"), Phase("p2"), Phase("p3")],
+        initial="p0",
+        terminal=["p3"],
+        transitions=[
+            Transition("a", ["p0"], "p1", parse_guard("true")),
+            Transition("b", ["p1"], "p2", parse_guard("true")),
+            Transition("c", ["p2"], "p0", parse_guard("true")),
+            Transition("d", ["p2"], "p3", parse_guard("false")),
+        ],
+    )
+    ceasefire = truce.Ceasefire(agreement)
+    simulator = Simulator(Start.of(ceasefire, Assumptions(collapse=Collapse(0.5, "p0")), dt.date(2025, 3, 1), 0))
+    with pytest.raises(EndlessCycle):
+        reference(ceasefire, simulator, 0)
