@@ -200,7 +200,7 @@ def test_a_terminal_without_rich_gets_plain_text(run, monkeypatch):
 
 
 def test_usage_errors_exit_2(run):
-    assert "required: TARGET" in run("blockers", "gaza-2025", code=2).stderr
+    assert "required: TARGET" in run("unblock", "gaza-2025", code=2).stderr
     assert "invalid choice: 'nonsense'" in run("nonsense", code=2).stderr
     run(code=2)
     run("diagram", "gaza-2025", "--format", "gif", code=2)

@@ -172,6 +172,7 @@ def outputs() -> list[tuple[str, Any]]:
         for day in dates:
             for command in ("status", "history", "deadlines"):
                 found.append((f"{command} {name} {day}", cli_json(command, name, "--as-of", day)))
+            found.append((f"blockers {name} {day}", cli_json("blockers", name, "--as-of", day)))  # every way out
             here = ceasefire.as_of(day)
             for target in (*here.triggers(), *agreement.phase_ids):
                 if target == here.phase:
@@ -195,6 +196,8 @@ def test_every_cli_json_output_is_valid_and_versioned(tmp_path):
     commands = {label.split()[0] for label, _ in checked}
     assert commands == {"list", "show", "check", "status", "history", "deadlines", "blockers", "unblock"}
     assert len(checked) > 100
+    shapes = {("ways" in data, bool(data.get("steps"))) for _, data in checked if data["command"] == "blockers"}
+    assert shapes == {(True, False), (False, False), (False, True)}  # ways out, one move, a route of steps
     for label, data in checked:
         assert data["schema"] == JSON_SCHEMA == 1, label
         assert errors("output", data) == [], label

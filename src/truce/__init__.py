@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from truce.status import ClockStop, ObligationState, ObligationStatus
     from truce.unblock import Unblock, UnblockSet
     from truce.verification import Finding, Report, Severity, verify
+    from truce.ways import Exits
 
 __version__ = "0.1.0"
 
@@ -91,6 +92,7 @@ _LAZY: dict[str, str] = {
     "Event": "truce.events",
     "EventKind": "truce.events",
     "EventLog": "truce.eventlog",
+    "Exits": "truce.ways",
     "External": "truce.events",
     "FactAssumption": "truce.assumptions",
     "FactDef": "truce.agreement",
@@ -172,6 +174,7 @@ __all__ = [
     "EventError",
     "EventKind",
     "EventLog",
+    "Exits",
     "External",
     "FactAssumption",
     "FactDef",

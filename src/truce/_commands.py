@@ -197,13 +197,21 @@ def _rich_status(ceasefire: Ceasefire) -> None:
         console.print(clean(f"deadline {stopped.describe()}: overdue counted to that day"), markup=False)
 
 
-def blockers(name: str, target: str, as_of: str | None, view: str | None, as_json: bool) -> None:
-    """What blocks TARGET (a trigger or a phase) and who owes what, with sources."""
-    found = _load(name, as_of).blockers(target, view=view)
+def _blockers_json(data: dict[str, Any]) -> dict[str, Any]:
+    """A report's conditions with their sources as JSON, and the same for each step of a route."""
+    steps = [_blockers_json(step) for step in data["steps"]]
+    return {**data, "unmet": _conditions_json(data["unmet"]), "met": _conditions_json(data["met"]), "steps": steps}
+
+
+def blockers(name: str, target: str | None, as_of: str | None, view: str | None, as_json: bool) -> None:
+    """What blocks TARGET (a trigger or a phase; with none, every way out) and who owes what, with sources."""
+    ceasefire = _load(name, as_of)
+    found = ceasefire.blockers(view=view) if target is None else ceasefire.blockers(target, view=view)
     if as_json:
         data = found.to_dict()
-        data["unmet"], data["met"] = _conditions_json(data["unmet"]), _conditions_json(data["met"])
-        _emit_json("blockers", data)
+        if "ways" in data:
+            data["ways"] = [_blockers_json(way) for way in data["ways"]]
+        _emit_json("blockers", data if "ways" in data else _blockers_json(data))
         return
     if _tty():
         from rich.text import Text
@@ -212,9 +220,11 @@ def blockers(name: str, target: str, as_of: str | None, view: str | None, as_jso
         console.print(Text(clean(found.headline()), style="bold red" if found else "bold green"))
         console.print(Text(clean(f"view: {found.view}"), style="dim"))
         for line in str(found).splitlines()[1:]:
-            if line.startswith("  view: "):
+            if line.lstrip().startswith("view: "):
                 continue  # said above
-            style = "red" if line.lstrip().startswith("x ") else "yellow" if line.lstrip().startswith("? ") else ""
+            mark = line.lstrip()
+            style = "red" if mark.startswith("x ") else "yellow" if mark.startswith("? ") else ""
+            style = "bold" if mark.startswith(("step ", f"{found.phase} -> ")) else style
             console.print(Text(clean(line), style=style))
         return
     _echo(str(found))

@@ -197,6 +197,11 @@ class Blockers:
     Falsy when nothing blocks. Iterating gives the unmet conditions; ``met`` holds the
     ones already satisfied, for context. ``note`` explains the no-transition cases
     (already there). ``view`` says whose account of the facts was used.
+
+    For a phase further than one step away, ``steps`` holds what blocks each step of
+    the shortest route (see :mod:`truce.ways`) and the conditions are all the steps'; a
+    step after the first carries a ``caveat``: it is judged on today's record but can
+    be decided only once the step before it has happened.
     """
 
     agreement: str
@@ -209,6 +214,8 @@ class Blockers:
     guard: str = "true"
     note: str | None = None
     view: str = "reported facts (claims kept apart)"
+    steps: tuple[Blockers, ...] = ()
+    caveat: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.unmet)
@@ -228,7 +235,11 @@ class Blockers:
         return [b.obligation for b in self.unmet if b.obligation]
 
     def headline(self) -> str:
-        move = f"{self.phase} -> {self.to_phase} ({self.trigger})"
+        if self.steps:
+            route = ", ".join(step.trigger for step in self.steps)
+            move = f"{self.phase} -> {self.to_phase} ({len(self.steps)} steps: {route})"
+        else:
+            move = f"{self.phase} -> {self.to_phase} ({self.trigger})"
         if self.note:
             return f"{move}: {self.note}"
         total = len(self.unmet) + len(self.met)
@@ -240,6 +251,13 @@ class Blockers:
         lines = [self.headline()]
         if self.view != DEFAULT_VIEW:  # a party's view: say whose, every time
             lines.append(f"  view: {self.view}")
+        if self.caveat:
+            lines.append(f"  ({self.caveat})")
+        if self.steps:
+            for number, step in enumerate(self.steps, 1):
+                body = [line for line in str(step).splitlines() if not line.startswith("  view: ")]
+                lines += ["", f"  step {number}: {body[0]}", *(f"  {line}" for line in body[1:])]
+            return "\n".join(lines)
         for blocker in (*self.unmet, *self.met):
             lines.append(blocker.line())
             if blocker.text and not blocker.met:
@@ -268,6 +286,8 @@ class Blockers:
             "view": self.view,
             "unmet": [b.to_dict() for b in self.unmet],
             "met": [b.to_dict() for b in self.met],
+            "caveat": self.caveat,
+            "steps": [step.to_dict() for step in self.steps],
         }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from truce import diagrams, frames, html, summary
 from truce.agreement import Agreement
@@ -30,6 +30,7 @@ from truce.recording import Recorder, hypothetical
 from truce.sources import Source
 from truce.status import ClockStop, FactValue, ObligationState
 from truce.unblock import Unblock
+from truce.ways import Exits
 
 __all__ = ["Ceasefire", "Snapshot"]
 
@@ -94,11 +95,7 @@ class Ceasefire:
 
     @property
     def data_through(self) -> dt.date | None:
-        """How far the data goes: the whole log's last event, or the sources' horizon if later.
-
-        Views made by :meth:`as_of` and :meth:`what_if` keep the horizon of the log they
-        were cut from (hypothetical events never extend it); None with neither.
-        """
+        """How far the data goes: the whole log's last real event, or the sources' horizon if later (views keep it)."""
         return self._live.data_through
 
     @property
@@ -215,17 +212,23 @@ class Ceasefire:
 
     # --- questions -------------------------------------------------------------------
 
-    def blockers(self, target: str, *, as_of: DateLike | None = None, view: str | None = None) -> Blockers:
-        """What blocks ``target`` (a trigger or a destination phase) on the as-of date.
+    @overload
+    def blockers(self, target: None = None, *, as_of: DateLike | None = None, view: str | None = None) -> Exits: ...
+    @overload
+    def blockers(self, target: str, *, as_of: DateLike | None = None, view: str | None = None) -> Blockers: ...
+    def blockers(
+        self, target: str | None = None, *, as_of: DateLike | None = None, view: str | None = None
+    ) -> Blockers | Exits:
+        """What blocks ``target`` (a trigger or a phase) on the as-of date; with no target, every way out.
 
-        Falsy when nothing blocks. ``view=PARTY`` evaluates the guard as that party's
-        claims have it (see :mod:`truce.views`); the default is the reported facts, with
-        claims kept apart. Raises :class:`~truce.UnknownName` for a name the agreement
-        does not define and :class:`~truce.IllegalTransition` when no transition leads
-        there from the current phase.
+        Falsy when nothing blocks; a phase further on gets each step of the shortest route
+        (``steps``); ``view=PARTY`` evaluates guards as that party claims (:mod:`truce.views`).
+        Raises :class:`~truce.UnknownName` or :class:`~truce.IllegalTransition` (no route there).
         """
         if as_of is not None:
             return self.as_of(as_of).blockers(target, view=view)
+        if target is None:
+            return self._live.exits(self.date, view)
         return self._live.blockers(target, self.date, view)
 
     def can(self, target: str) -> bool:

@@ -59,6 +59,7 @@ __all__ = ["main"]
 _ARGUMENTS = {
     "name": "a bundled agreement (see `truce list`) or a YAML file",
     "target": "a trigger or a phase",
+    "target?": "a trigger or a phase (a phase further on: each step of the way); with none, every way out",
 }
 
 
@@ -94,8 +95,9 @@ def _parser() -> argparse.ArgumentParser:
         doc = (run.__doc__ or "").strip()
         sub = commands.add_parser(name or run.__name__, help=doc, description=doc, formatter_class=_formatter)
         sub.set_defaults(run=run)
-        for argument in arguments:
-            sub.add_argument(argument, metavar=argument.upper(), help=_ARGUMENTS[argument])
+        for argument in arguments:  # "target?": may be left out
+            name, nargs = argument.rstrip("?"), "?" if argument.endswith("?") else None
+            sub.add_argument(name, metavar=name.upper(), nargs=nargs, help=_ARGUMENTS[argument])
         return sub
 
     def as_of(sub: argparse.ArgumentParser) -> None:
@@ -111,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     as_json(command(show, "name"))
     for run, arguments, options in (
         (status, ("name",), (as_of, as_json)),
-        (blockers, ("name", "target"), (as_of, view, as_json)),
+        (blockers, ("name", "target?"), (as_of, view, as_json)),
         (unblock, ("name", "target"), (as_of, view, as_json)),
         (history, ("name",), (as_of, as_json)),
         (deadlines, ("name",), (as_of, as_json)),

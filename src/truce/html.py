@@ -67,9 +67,14 @@ def _blocker_row(blocker: Blocker) -> list[str]:
 
 
 def blockers_html(blockers: Blockers) -> str:
+    """One table of conditions; for a route of several steps, one table per step."""
+    head = f"<strong>{escape(blockers.headline())}</strong><br><small>view: {escape(blockers.view)}</small>"
+    if blockers.caveat:
+        head += f"<br><small>{escape(blockers.caveat)}</small>"
+    if blockers.steps:
+        return f"<div><p>{head}</p>" + "".join(blockers_html(step) for step in blockers.steps) + "</div>"
     rows = [_blocker_row(b) for b in (*blockers.unmet, *blockers.met)]
     table = _table(["", "condition", "owed by", "status", "deadline", "sources"], rows) if rows else ""
-    head = f"<strong>{escape(blockers.headline())}</strong><br><small>view: {escape(blockers.view)}</small>"
     return f"<div><p>{head}</p>{table}</div>"
 
 

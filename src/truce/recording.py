@@ -40,6 +40,7 @@ from truce.sources import Source
 from truce.status import ClockStop, clock_stop
 from truce.unblock import Unblock, unblock
 from truce.views import PartyView
+from truce.ways import Exits, exits, path, shortest_route
 
 __all__ = ["Recorder", "hypothetical"]
 
@@ -170,14 +171,25 @@ class Recorder:
         return f"already in {target} (since {entered})"
 
     def blockers(self, target: str, day: dt.date, view: str | None) -> Blockers:
-        """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there)."""
+        """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there).
+
+        A phase further than one step away gets each step of the shortest route.
+        """
         if view is not None:
             self.agreement.party(view)
         note = self.already_there(target)
         if note is not None:
             return Blockers(self.agreement.id, "-", self.phase, target, day, (), note=note, view=describe_view(view))
+        if target not in self.record.names.triggers and self.agreement.has_phase(target) and not self.routes(to=target):
+            route = shortest_route(self.agreement, self.phase, target)
+            if route is not None:
+                return path(self.agreement, self.context(day, view), route, view)
         trigger, routes = self.resolve(target)
         return self.explain(trigger, routes, day, view)
+
+    def exits(self, day: dt.date, view: str | None) -> Exits:
+        """Every way out of the current phase on ``day``, each with its blockers."""
+        return exits(self.agreement, self.context(day, view), self.phase, view)
 
     def unblock(self, target: str, day: dt.date, view: str | None) -> Unblock:
         """The minimal unblock sets for ``target`` on ``day`` (a note, as blockers gives, when already there)."""

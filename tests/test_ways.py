@@ -1,0 +1,208 @@
+"""Every way out, and each step of the way: ``blockers()`` with no target, and a phase further on.
+
+The answers are held against what they are made of: a way out says what ``blockers(its
+destination)`` says, it is open exactly when ``can(its destination)`` is true, and a route
+is as short as a brute-force search finds, each step leaving where the last one arrived.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import truce
+from truce.cli import main
+
+GAZA_STEPS = ["deploy_isf", "begin_disarmament", "begin_withdrawal", "complete"]
+
+
+def _moments() -> list[tuple[str, str]]:
+    """(agreement, date) pairs: every bundled agreement on the days it has events (thinned)."""
+    found = []
+    for name in truce.agreements():
+        ceasefire = truce.load(name)
+        days = sorted({ceasefire.agreement.in_force, *(e.date for e in ceasefire.events)})
+        found += [(name, day.isoformat()) for day in days[:: max(1, len(days) // 6)]]
+    return found
+
+
+MOMENTS = _moments()
+
+
+def _destinations(agreement: truce.Agreement, phase: str) -> list[str]:
+    return list(dict.fromkeys(t.to_phase for t in agreement.transitions if phase in t.from_phases))
+
+
+@given(st.sampled_from(MOMENTS))
+def test_every_way_out_says_what_blockers_of_its_destination_says(moment):
+    name, day = moment
+    here = truce.load(name).as_of(day)
+    exits = here.blockers()
+    assert isinstance(exits, truce.Exits)
+    assert exits.phase == here.phase
+    assert exits.as_of == here.date
+    assert [way.to_phase for way in exits] == _destinations(here.agreement, here.phase)
+    for way in exits:
+        assert way.to_dict() == here.blockers(way.to_phase).to_dict()
+        assert (not way) == here.can(way.to_phase)
+    assert [w.to_phase for w in exits.open] == [d for d in _destinations(here.agreement, here.phase) if here.can(d)]
+    assert bool(exits) == (len(exits) > 0 and not exits.open)
+
+
+def test_gaza_in_phase_two_has_two_ways_out_none_open():
+    gaza = truce.load("gaza-2025").as_of("2026-07-01")
+    exits = gaza.blockers()
+    assert [way.trigger for way in exits] == ["deploy_isf", "collapse"]
+    assert exits.blocked
+    assert bool(exits)
+    assert exits.open == ()
+    text = str(exits)
+    assert text.startswith("phase_two as of 2026-07-01: 2 ways out, none open")
+    assert "phase_two -> isf_deployment (deploy_isf) blocked" in text
+    assert "technocratic_committee_established" in text
+    assert "[source: " in text
+    assert exits.to_dict()["ways"][0]["trigger"] == "deploy_isf"
+
+
+def test_a_terminal_phase_has_no_way_out_and_says_so():
+    over = truce.load("gaza-2025-01")
+    assert over.phase == "collapsed"
+    exits = over.blockers()
+    assert len(exits) == 0
+    assert not exits
+    assert not exits.blocked
+    assert exits.note == "terminal, no transition leaves it"
+    assert str(exits) == "collapsed: terminal, no transition leaves it"
+
+
+def test_an_open_way_out_is_listed_as_open_and_nothing_blocks_leaving():
+    riverside = truce.load("docs/riverside.yaml")
+    riverside.record(truce.Event("2025-04-08", "fact", fact="monitors_deployed", value=10))
+    exits = riverside.blockers()
+    assert [way.to_phase for way in exits.open] == ["phase_two"]
+    assert not exits
+    assert not exits.blocked
+    assert "open: phase_two" in exits.headline()
+
+
+def test_as_of_and_view_reach_every_way_out():
+    gaza = truce.load("gaza-2025")
+    earlier = gaza.blockers(as_of="2025-11-01", view="hamas")
+    assert earlier.phase == "phase_one"
+    assert earlier.as_of.isoformat() == "2025-11-01"
+    assert all(way.view == earlier.view for way in earlier)
+    assert "view: as hamas claims it" in str(earlier)
+
+
+# --- a phase further on ------------------------------------------------------------
+
+
+def test_blockers_of_a_phase_several_steps_away_walks_the_shortest_route():
+    gaza = truce.load("gaza-2025").as_of("2026-07-01")
+    route = gaza.blockers("completed")  # raised IllegalTransition before: not one step away
+    assert [step.trigger for step in route.steps] == GAZA_STEPS
+    assert (route.phase, route.to_phase) == ("phase_two", "completed")
+    assert route.steps[0].caveat is None
+    assert all("decided only once" in step.caveat for step in route.steps[1:])
+    assert route.steps[1].caveat.endswith("once isf_deployment is entered")
+    unmet = {b.condition for step in route.steps for b in step.unmet}
+    assert {b.condition for b in route} == unmet
+    assert "hamas_disarmed" in route.obligations
+    text = str(route)
+    assert text.startswith("phase_two -> completed (4 steps: " + ", ".join(GAZA_STEPS) + ")")
+    assert "step 4: withdrawal -> completed (complete)" in text
+
+
+def test_a_route_step_is_what_blockers_says_of_that_move_on_the_same_day():
+    """A step's conditions are judged on today's record, as blockers from that phase would be."""
+    gaza = truce.load("gaza-2025").as_of("2026-07-01")
+    route = gaza.blockers("completed")
+    first = gaza.blockers("isf_deployment")
+    assert route.steps[0].to_dict() == first.to_dict()
+    assert [b.condition for b in route.steps[3]] == [
+        "fulfilled(idf_withdrawal_to_security_perimeter)",
+        "fulfilled(hamas_disarmed)",
+    ]
+
+
+def test_a_condition_that_counts_days_in_a_later_phase_cannot_hold_before_it():
+    """``elapsed(N, since=P)`` for a phase not yet entered is unmet on every step that needs it."""
+    thailand = truce.load("thailand-cambodia-2025")
+    calm = thailand.as_of(thailand.agreement.in_force)
+    route = calm.blockers("held_72_hours")
+    assert [step.trigger for step in route.steps] == ["fight", "renew", "hold_72_hours"]
+    waiting = [b for b in route.steps[2].unmet if b.condition.startswith("elapsed(")]
+    assert [b.reason for b in waiting] == ["renewed_ceasefire has not begun"]
+
+
+def _brute_force_distance(agreement: truce.Agreement, start: str, goal: str) -> int | None:
+    """The fewest transitions from ``start`` to ``goal``, by trying every sequence up to the phase count."""
+    moves = [(p, t.to_phase) for t in agreement.transitions for p in t.from_phases]
+    for length in range(1, len(agreement.phases) + 1):
+        for sequence in itertools.product(moves, repeat=length):
+            if sequence[0][0] != start or sequence[-1][1] != goal:
+                continue
+            linked = all(a[1] == b[0] for a, b in itertools.pairwise(sequence))
+            passes_terminal = any(a[1] in agreement.terminal for a in sequence[:-1])
+            if linked and not passes_terminal:
+                return length
+    return None
+
+
+@given(st.sampled_from(MOMENTS), st.data())
+def test_a_route_is_as_short_as_any_and_each_step_leaves_where_the_last_arrived(moment, data):
+    name, day = moment
+    here = truce.load(name).as_of(day)
+    agreement = here.agreement
+    goal = data.draw(st.sampled_from([p for p in agreement.phase_ids if p != here.phase]))
+    distance = _brute_force_distance(agreement, here.phase, goal)
+    if distance is None:
+        with pytest.raises(truce.IllegalTransition):
+            here.blockers(goal)
+        return
+    found = here.blockers(goal)
+    if distance == 1:
+        assert found.steps == ()
+        return
+    assert len(found.steps) == distance
+    assert found.steps[0].phase == here.phase
+    assert found.steps[-1].to_phase == goal
+    for before, after in itertools.pairwise(found.steps):
+        assert before.to_phase == after.phase
+    assert bool(found) == any(bool(step) for step in found.steps)
+
+
+def test_routes_and_ways_pickle_and_render_html():
+    gaza = truce.load("gaza-2025").as_of("2026-07-01")
+    for report in (gaza.blockers(), gaza.blockers("completed")):
+        assert pickle.loads(pickle.dumps(report)) == report
+        html = report._repr_html_()
+        assert html.count("<table") >= 2
+        assert "deploy_isf" in html
+    assert "decided only once withdrawal is entered" in gaza.blockers("completed")._repr_html_()
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+def test_cli_blockers_with_no_target_lists_every_way_out(capsys):
+    assert main(["blockers", "gaza-2025", "--as-of", "2026-07-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("phase_two as of 2026-07-01: 2 ways out, none open")
+    assert main(["blockers", "gaza-2025", "--as-of", "2026-07-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["command"] == "blockers"
+    assert [w["to_phase"] for w in data["ways"]] == ["isf_deployment", "collapsed"]
+    assert data["ways"][0]["unmet"][0]["sources"][0]["title"]
+
+
+def test_cli_blockers_of_a_far_phase_prints_each_step(capsys):
+    assert main(["blockers", "gaza-2025", "completed", "--as-of", "2026-07-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["trigger"] for s in data["steps"]] == GAZA_STEPS
+    assert data["steps"][1]["caveat"]
