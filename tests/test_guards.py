@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
+import operator
 
 import attrs
 import pytest
@@ -251,3 +254,28 @@ def test_truth_agrees_with_evaluate(guard, data):
         anchors={"in_force": dt.date(2025, 1, 1)},
     )
     assert truth(guard, context) is evaluate(guard, context).truth
+
+
+def test_truth_is_kleene_logic_on_every_combination_of_parts(context):
+    """Every AND/OR/NOT of up to three parts valued true, false and unknown, by both walkers.
+
+    Random trees rarely put an unknown beside falses under an ``or``; this leaves nothing to
+    chance (a mutant returning false there passed the property test at its default budget).
+    """
+    parts = [
+        (Truth.TRUE, Const(True)),
+        (Truth.TRUE, Fulfilled("done")),
+        (Truth.FALSE, Const(False)),
+        (Truth.FALSE, Fulfilled("open")),
+        (Truth.UNKNOWN, FactCompare("unreported", ">", 0)),
+    ]
+    for size in (1, 2, 3):
+        for chosen in itertools.product(parts, repeat=size):
+            values = [value for value, _ in chosen]
+            children = tuple(guard for _, guard in chosen)
+            for kind, combine in ((AllOf, operator.and_), (AnyOf, operator.or_)):
+                expected = functools.reduce(combine, values)
+                guard = kind(children)
+                assert truth(guard, context) is expected, guard
+                assert evaluate(guard, context).truth is expected, guard
+                assert truth(Not(guard), context) is ~expected, guard

@@ -215,34 +215,41 @@ def truth(guard: Guard, context: GuardContext) -> Truth:
 
     The machine's conditions need only this, on every trigger; explanations are built
     when someone asks (blockers, a refused trigger). A property test keeps the two equal.
+    Kleene's ``and`` is FALSE if any part is, else UNKNOWN if any part is (``or`` the
+    same with TRUE): the loops say so directly, since this runs on every trigger.
     """
-    if isinstance(guard, AllOf):
-        result = Truth.TRUE
+    if type(guard) is Fulfilled:
+        return _TRUE if context.obligation_state(guard.obligation).satisfied else _FALSE
+    if type(guard) is AllOf:
+        unknown = False
         for child in guard.children:
-            result = result & truth(child, context)
-            if result is Truth.FALSE:
-                return result
-        return result
-    if isinstance(guard, AnyOf):
-        result = Truth.FALSE
+            value = truth(child, context)
+            if value is _FALSE:
+                return _FALSE
+            unknown = unknown or value is _UNKNOWN
+        return _UNKNOWN if unknown else _TRUE
+    if type(guard) is AnyOf:
+        unknown = False
         for child in guard.children:
-            result = result | truth(child, context)
-            if result is Truth.TRUE:
-                return result
-        return result
-    if isinstance(guard, Fulfilled):
-        return Truth.TRUE if context.obligation_state(guard.obligation).satisfied else Truth.FALSE
-    if isinstance(guard, Not):
+            value = truth(child, context)
+            if value is _TRUE:
+                return _TRUE
+            unknown = unknown or value is _UNKNOWN
+        return _UNKNOWN if unknown else _FALSE
+    if type(guard) is Not:
         return ~truth(guard.child, context)
-    if isinstance(guard, FactCompare):
+    if type(guard) is FactCompare:
         reported = context.fact_value(guard.fact)
         if reported is None:
-            return Truth.UNKNOWN
+            return _UNKNOWN
         try:
             return Truth.of(_OPS[guard.op](reported.value, guard.value))
         except TypeError:
-            return Truth.FALSE
+            return _FALSE
     return _evaluate_leaf(guard, context).truth
+
+
+_TRUE, _FALSE, _UNKNOWN = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
 
 def _describe_unfulfilled(state: ObligationState, as_of: dt.date) -> str:
