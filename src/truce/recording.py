@@ -288,8 +288,8 @@ class Recorder:
     def take(self, event: Event) -> None:
         self.fold(event)
         self.record.append(event)
-        if event.source != _HYPOTHETICAL and (self.horizon is None or event.date > self.horizon):
-            self.horizon = event.date
+        if (self.horizon is None or event.date > self.horizon) and event.source != _HYPOTHETICAL:
+            self.horizon = event.date  # the date first: most events share their day with the last
         if self.as_of is not None and event.date > self.as_of:
             self.as_of = event.date
 
