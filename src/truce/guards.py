@@ -220,22 +220,15 @@ def truth(guard: Guard, context: GuardContext) -> Truth:
     """
     if type(guard) is Fulfilled:
         return _TRUE if context.obligation_state(guard.obligation).satisfied else _FALSE
-    if type(guard) is AllOf:
+    if type(guard) is AllOf or type(guard) is AnyOf:
+        decisive, otherwise = (_FALSE, _TRUE) if type(guard) is AllOf else (_TRUE, _FALSE)
         unknown = False
         for child in guard.children:
             value = truth(child, context)
-            if value is _FALSE:
-                return _FALSE
+            if value is decisive:
+                return decisive
             unknown = unknown or value is _UNKNOWN
-        return _UNKNOWN if unknown else _TRUE
-    if type(guard) is AnyOf:
-        unknown = False
-        for child in guard.children:
-            value = truth(child, context)
-            if value is _TRUE:
-                return _TRUE
-            unknown = unknown or value is _UNKNOWN
-        return _UNKNOWN if unknown else _FALSE
+        return _UNKNOWN if unknown else otherwise
     if type(guard) is Not:
         return ~truth(guard.child, context)
     if type(guard) is FactCompare:
