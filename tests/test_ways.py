@@ -206,3 +206,11 @@ def test_cli_blockers_of_a_far_phase_prints_each_step(capsys):
     data = json.loads(capsys.readouterr().out)
     assert [s["trigger"] for s in data["steps"]] == GAZA_STEPS
     assert data["steps"][1]["caveat"]
+
+
+def test_unblock_of_a_phase_several_steps_away_says_how_far_and_what_to_ask():
+    gaza = truce.load("gaza-2025").as_of("2026-07-01")
+    with pytest.raises(truce.IllegalTransition, match=r"completed is 4 steps away from 'phase_two'") as caught:
+        gaza.unblock("completed")
+    assert "unblock('isf_deployment'), or blockers('completed')" in str(caught.value)
+    assert gaza.phase == "phase_two"

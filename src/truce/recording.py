@@ -180,12 +180,17 @@ class Recorder:
         note = self.already_there(target)
         if note is not None:
             return Blockers(self.agreement.id, "-", self.phase, target, day, (), note=note, view=describe_view(view))
-        if target not in self.record.names.triggers and self.agreement.has_phase(target) and not self.routes(to=target):
-            route = shortest_route(self.agreement, self.phase, target)
-            if route is not None:
-                return path(self.agreement, self.context(day, view), route, view)
+        route = self.far_route(target)
+        if route is not None:
+            return path(self.agreement, self.context(day, view), route, view)
         trigger, routes = self.resolve(target)
         return self.explain(trigger, routes, day, view)
+
+    def far_route(self, target: str) -> list[str] | None:
+        """The shortest route to ``target`` when it is a phase more than one move away (else None)."""
+        if target in self.record.names.triggers or not self.agreement.has_phase(target) or self.routes(to=target):
+            return None
+        return shortest_route(self.agreement, self.phase, target)
 
     def exits(self, day: dt.date, view: str | None) -> Exits:
         """Every way out of the current phase on ``day``, each with its blockers."""
@@ -198,6 +203,13 @@ class Recorder:
         note = self.already_there(target)
         if note is not None:
             return Unblock("-", self.phase, target, day, (), True, note=note)
+        route = self.far_route(target)
+        if route is not None:  # say how far it is, and what answers that
+            message = (
+                f"{target} is {len(route) - 1} steps away from {self.phase!r} ({' -> '.join(route)}); unblock "
+                f"answers one move: ask unblock({route[1]!r}), or blockers({target!r}) for every step"
+            )
+            raise IllegalTransition(message, trigger=target, phase=self.phase)
         trigger, routes = self.resolve(target)
         return unblock(self.agreement, self.context(day, view), self.phase, trigger, [t for _, t in routes])
 
