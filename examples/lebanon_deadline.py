@@ -24,7 +24,7 @@ print()
 for day in ("2025-01-25", "2025-01-27", "2025-02-18", "2025-03-01"):
     then = lebanon.as_of(day)
     state = then.status(withdrawal.obligation.id)
-    overdue = state.days_overdue(then.date)
+    overdue = state.days_overdue_on(then.date)
     late = f", {overdue} days overdue" if overdue else ""
     dispute = ", DISPUTED" if state.disputed else ""
     print(f"{day}: phase {then.phase}; withdrawal {state.status_on(then.date)} (due {state.due}{late}{dispute})")

@@ -152,7 +152,7 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
                         "since": s.since.isoformat() if s.since else None,
                         "due": s.due.isoformat() if s.due else None,
                         "original_due": s.original_due.isoformat() if s.original_due else None,
-                        "days_overdue": s.days_overdue(day),
+                        "days_overdue": s.days_overdue_on(day),
                         "late_by": s.late_by,
                         "late_by_original": s.late_by_original,
                         "disputed": s.disputed,

@@ -163,7 +163,7 @@ def describe_leaf(verdict: Verdict, agreement: Agreement, context: GuardContext)
             since=state.since if verdict.holds else state.active_since,
             due=state.due,
             original_due=state.original_due,
-            days_overdue=state.days_overdue(as_of),
+            days_overdue=state.days_overdue_on(as_of),
             late_by=state.late_by,
             late_by_original=state.late_by_original,
             progress=state.progress,

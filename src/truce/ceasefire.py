@@ -125,12 +125,12 @@ class Ceasefire:
         return list(dict.fromkeys(t.trigger for _, t in self._live.routes()))
 
     def status(self, obligation: str) -> ObligationState:
-        """The state of one obligation (raises :class:`~truce.UnknownName` for a typo)."""
-        return self._live.record.ledger.obligation_state(obligation)
+        """The state of one obligation on the as-of date (raises :class:`~truce.UnknownName` for a typo)."""
+        return self._live.status(obligation, self.date)
 
     def obligations(self) -> list[ObligationState]:
-        """Every obligation's state, in definition order."""
-        return list(self._live.record.ledger.states().values())
+        """Every obligation's state on the as-of date, in definition order."""
+        return self._live.states(self.date)
 
     def history(self) -> tuple[Change, ...]:
         """The timeline: phase changes (irregular ones flagged) and obligation changes, in order.

@@ -170,7 +170,7 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
                 "since": s.since,
                 "due": s.due,
                 "original_due": s.original_due,
-                "days_overdue": s.days_overdue(day),
+                "days_overdue": s.days_overdue_on(day),
                 "late_by": s.late_by,
                 "late_by_original": s.late_by_original,
                 "progress": s.progress,

@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from truce._text import cited, short
 from truce.agreement import Agreement
 from truce.events import Event, EventKind
 from truce.guards import Verdict
@@ -28,7 +29,7 @@ from truce.status import EventSlice, FactValue, ObligationState, ObligationStatu
 __all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "Moment", "ObligationChange", "PhaseChange"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PhaseChange:
     """One move between phases: when, by which trigger, and whether it was regular.
 
@@ -55,8 +56,11 @@ class PhaseChange:
             text += f" IRREGULAR: declared with {count} unmet: {names}"
         return text
 
+    __str__ = cited
+    __repr__ = short
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class ObligationChange:
     """One change to an obligation: its status, its measured progress, or its deadline.
 
@@ -74,6 +78,9 @@ class ObligationChange:
     def describe(self) -> str:
         was = f"{self.before} -> " if self.before is not None else ""
         return f"{self.date} {self.obligation} {self.what}: {was}{self.after}"
+
+    __str__ = cited
+    __repr__ = short
 
 
 Change: TypeAlias = PhaseChange | ObligationChange

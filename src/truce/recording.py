@@ -37,7 +37,7 @@ from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Change, Moment
 from truce.record import Record, problems
 from truce.sources import Source
-from truce.status import ClockStop, clock_stop
+from truce.status import ClockStop, ObligationState, clock_stop
 from truce.unblock import Unblock, unblock
 from truce.views import PartyView
 
@@ -224,6 +224,15 @@ class Recorder:
     def stopped(self, day: dt.date) -> ClockStop | None:
         """When deadline clocks stopped on or before ``day``: a terminal phase, or the agreement's end."""
         return clock_stop(self.agreement, self.record.ledger.moves(), day)
+
+    def status(self, obligation: str, day: dt.date) -> ObligationState:
+        """One obligation's state answering for ``day`` (raises UnknownName for a typo)."""
+        return self.record.ledger.obligation_state(obligation).on(day, self.stopped(day))
+
+    def states(self, day: dt.date) -> list[ObligationState]:
+        """Every obligation's state answering for ``day``, in definition order."""
+        stop = self.stopped(day)
+        return [state.on(day, stop) for state in self.record.ledger.states().values()]
 
     def deadlines(self, day: dt.date) -> list[Deadline]:
         return deadlines(list(self.record.ledger.states().values()), day, self.stopped(day))
