@@ -13,7 +13,7 @@ EXPECTED = {
     "Unblock", "UnblockSet", "EventLog", "Limits", "TornLogWarning", "SourceKind", "successor", "predecessor",
     "Identifiers", "External", "ArgumentError", "LogWriteError",
     "AssumptionError", "Assumptions", "Collapse", "Delay", "Ensemble", "FactAssumption", "ObligationAssumption",
-    "PhaseOutlook", "Policy", "ensemble", "load_assumptions",
+    "PhaseOutlook", "Policy", "ensemble", "load_assumptions", "FactChange", "Incident",
 }  # fmt: skip
 
 

@@ -116,3 +116,54 @@ def test_a_state_without_a_date_says_how_to_ask(riverside):
     with pytest.raises(truce.ArgumentError, match="status_on"):
         _ = bare.status
     assert bare.status_on(dt.date(2025, 4, 8)) == "fulfilled"
+
+
+# --- item 13: history has fact changes and incidents, a kinds= filter, and every progress jump ---
+
+
+def test_history_includes_fact_changes_and_incidents(fresh):
+    fresh.record(Event("2025-04-02", "fact", fact="monitors_deployed", value=4, source=NEWS))
+    fresh.record(Event("2025-04-03", "incident", party="north", text="Shelling near the bridge", source=NEWS))
+    fresh.record(Event("2025-04-04", "fact", fact="monitors_deployed", value=10, source=NEWS))
+    assert [c.describe() for c in fresh.history()] == [
+        "2025-04-01 in force in phase_one",
+        "2025-04-02 monitors_deployed fact: 4",
+        "2025-04-03 incident [north]: Shelling near the bridge",
+        "2025-04-04 monitors_deployed fact: 4 -> 10",
+    ]
+    assert [c.kind for c in fresh.history()] == ["phase", "fact", "incident", "fact"]
+    assert fresh.history()[-1].event.source == NEWS
+
+
+def test_history_filters_by_kind(riverside):
+    riverside.record(Event("2025-04-07", "incident", party="north", text="Shelling", source=NEWS))
+    riverside.record(Event("2025-04-08", "fact", fact="monitors_deployed", value=10, source=NEWS))
+    assert [c.kind for c in riverside.history(kinds=["fact", "incident"])] == ["incident", "fact"]
+    assert [c.kind for c in riverside.history(kinds="phase")] == ["phase"]
+    assert len(riverside.history()) == len(riverside.history(kinds=("phase", "obligation", "fact", "incident")))
+    with pytest.raises(truce.ArgumentError, match=r"claims.*phase, obligation, fact, incident"):
+        riverside.history(kinds=["claims"])
+
+
+def test_a_progress_jump_to_the_target_shows_as_a_progress_line(fresh):
+    fresh.record(Event("2025-04-02", "progress", obligation="detainees_released", value=12, source=NEWS))
+    assert [c.describe() for c in fresh.history(kinds="obligation")] == [
+        "2025-04-02 detainees_released progress: 12",
+        "2025-04-02 detainees_released status: active -> fulfilled",
+    ]
+
+
+def test_a_progress_report_that_changes_the_status_shows_its_count(fresh):
+    fresh.record(Event("2025-04-02", "progress", obligation="detainees_released", value=5, source=NEWS))
+    fresh.record(Event("2025-04-03", "progress", obligation="detainees_released", value=12, source=NEWS))
+    assert [c.describe() for c in fresh.history(kinds="obligation")] == [
+        "2025-04-02 detainees_released progress: 5",
+        "2025-04-02 detainees_released status: active -> partial",
+        "2025-04-03 detainees_released progress: 5 -> 12",
+        "2025-04-03 detainees_released status: partial -> fulfilled",
+    ]
+
+
+def test_history_of_a_view_ends_on_its_date(riverside):
+    riverside.record(Event("2025-04-08", "fact", fact="monitors_deployed", value=10, source=NEWS))
+    assert [c.kind for c in riverside.as_of("2025-04-06").history()].count("fact") == 0

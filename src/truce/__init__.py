@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from truce.eventlog import EventLog
     from truce.events import Event, EventKind, External, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
+    from truce.history import FactChange, Incident
     from truce.identifiers import Identifiers
     from truce.ledger import ObligationChange, PhaseChange
     from truce.limits import Limits
@@ -93,9 +94,11 @@ _LAZY: dict[str, str] = {
     "EventLog": "truce.eventlog",
     "External": "truce.events",
     "FactAssumption": "truce.assumptions",
+    "FactChange": "truce.history",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
     "Identifiers": "truce.identifiers",
+    "Incident": "truce.history",
     "Limits": "truce.limits",
     "Measure": "truce.obligations",
     "Obligation": "truce.obligations",
@@ -174,10 +177,12 @@ __all__ = [
     "EventLog",
     "External",
     "FactAssumption",
+    "FactChange",
     "FactDef",
     "Finding",
     "Identifiers",
     "IllegalTransition",
+    "Incident",
     "Limits",
     "LoadError",
     "LogWriteError",

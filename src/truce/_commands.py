@@ -28,7 +28,7 @@ from truce._terminal import (
 from truce.ceasefire import Ceasefire
 from truce.dumping import agreement_to_data, dump_agreement
 from truce.errors import DefinitionError, EventError, LoadError, Problem, TruceError
-from truce.ledger import PhaseChange
+from truce.ledger import ObligationChange, PhaseChange
 from truce.loading import agreements, load_agreement
 from truce.opening import load
 
@@ -236,7 +236,7 @@ def unblock(name: str, target: str, as_of: str | None, view: str | None, as_json
 def history(name: str, as_of: str | None, as_json: bool) -> None:
     """The timeline of phase and obligation changes, with sources."""
     ceasefire = _load(name, as_of)
-    changes = ceasefire.history()
+    changes = ceasefire.history(kinds=("phase", "obligation"))  # JSON schema 1 has no fact or incident rows
     if as_json:
         rows = []
         for c in changes:
@@ -244,10 +244,12 @@ def history(name: str, as_of: str | None, as_json: bool) -> None:
                 phase = _phase_change_json(c)
                 row = {"change": "phase", "obligation": None, "before": c.from_phase, "after": c.to_phase, **phase}
                 del row["from_phase"], row["to_phase"]
-            else:
+            elif isinstance(c, ObligationChange):
                 row = {"change": c.what, "obligation": c.obligation, "before": c.before, "after": c.after}
                 row |= {"trigger": None, "irregular": False, "unmet": []}
                 row["source"] = _source_json(c.event.source if c.event is not None else None)
+            else:  # not asked for above
+                continue
             rows.append({"date": c.date.isoformat(), **row})
         _emit_json(
             "history", {"agreement": ceasefire.agreement.id, "as_of": ceasefire.date.isoformat(), "changes": rows}

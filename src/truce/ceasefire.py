@@ -24,7 +24,9 @@ from truce.dates import DateLike
 from truce.deadlines import Deadline
 from truce.errors import UnknownName
 from truce.events import Event, EventKind
-from truce.ledger import Change, PhaseChange
+from truce.history import Entry
+from truce.history import history as replayed
+from truce.ledger import PhaseChange
 from truce.record import Snapshot
 from truce.recording import Recorder, hypothetical
 from truce.sources import Source
@@ -132,13 +134,14 @@ class Ceasefire:
         """Every obligation's state on the as-of date, in definition order."""
         return self._live.states(self.date)
 
-    def history(self) -> tuple[Change, ...]:
-        """The timeline: phase changes (irregular ones flagged) and obligation changes, in order.
+    def history(self, kinds: str | Iterable[str] | None = None) -> tuple[Entry, ...]:
+        """The timeline, in order: phase changes (irregular ones flagged), obligation changes, facts, incidents.
 
-        Each entry has a ``date``, a ``describe()`` line and the ``event`` behind it (whose
-        ``source`` is the citation); entry into force comes first.
+        Each entry has a ``kind`` (``phase``, ``obligation``, ``fact``, ``incident``; keep
+        some with ``kinds=``), a ``date``, a ``describe()`` line and the ``event`` behind it
+        (whose ``source`` is the citation); entry into force comes first.
         """
-        return self._live.history()
+        return replayed(self._live, kinds)
 
     def phase_history(self) -> tuple[PhaseChange, ...]:
         """Only the phase changes, from entry into force."""

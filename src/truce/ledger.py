@@ -15,7 +15,7 @@ restore and a short replay, and nothing is ever copied per query.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
@@ -37,6 +37,8 @@ class PhaseChange:
     ``declared`` event); ``unmet`` keeps the conditions that were unmet at that moment.
     The first entry of a ledger's record is entry into force (``trigger`` None).
     """
+
+    kind: ClassVar[str] = "phase"
 
     date: dt.date
     from_phase: str | None
@@ -67,6 +69,8 @@ class ObligationChange:
     ``before`` and ``after`` are statuses (``status``, ``progress``) or ISO dates
     (``deadline``); ``event`` is the report that caused it, and carries the source.
     """
+
+    kind: ClassVar[str] = "obligation"
 
     date: dt.date
     obligation: str
@@ -349,11 +353,13 @@ class Ledger:
             return
         base, progress, due = owed.base, owed.progress, owed.due
         _fold(owed, event)
-        if owed.base is not base:
-            self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
-        elif owed.progress != progress and owed.progress is not None:
+        # a progress report shows its count even when it also moves the status (a jump to the target)
+        counted = owed.base is base or kind is EventKind.PROGRESS
+        if counted and owed.progress != progress and owed.progress is not None:
             was = None if progress is None else f"{progress:g}"
             self.changes.append(ObligationChange(event.date, oid, "progress", was, f"{owed.progress:g}", event))
+        if owed.base is not base:
+            self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
         if owed.due != due and owed.due is not None:
             was_due = None if due is None else due.isoformat()
             self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))

@@ -34,7 +34,7 @@ from truce.errors import (
 from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
-from truce.ledger import Change, Moment
+from truce.ledger import Moment
 from truce.record import Record, problems
 from truce.sources import Source
 from truce.status import ClockStop, ObligationState, clock_stop
@@ -256,14 +256,6 @@ class Recorder:
         view.as_of = day
         view.horizon = self.horizon
         return view
-
-    def history(self) -> tuple[Change, ...]:
-        """Every change, replayed on demand into a ledger that keeps them (recording does not pay for it)."""
-        tracked = Recorder(self.agreement, Record(self.agreement, self.record.names, track_changes=True))
-        for event in self.record.events:
-            tracked.fold(event)
-        assert tracked.record.ledger.changes is not None
-        return tuple(tracked.record.ledger.changes)
 
     # --- recording --------------------------------------------------------------------
 
