@@ -23,7 +23,7 @@ def test_loaded_ceasefire_stands_at_the_end_of_its_data(riverside):
     assert riverside.data_through == dt.date(2025, 4, 6)
     assert not riverside.beyond_data
     assert riverside.phases == ["phase_one", "phase_two", "completed", "collapsed"]
-    assert riverside.triggers() == ["begin_phase_two", "collapse"]
+    assert riverside.triggers == ["begin_phase_two", "collapse"]
     assert len(riverside.events) == 4
 
 

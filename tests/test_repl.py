@@ -33,8 +33,8 @@ def test_a_dated_state_knows_a_late_fulfilment_and_its_progress(fresh):
 
 def test_every_state_from_obligations_is_dated(fresh):
     later = fresh.as_of("2025-04-10")
-    assert {s.as_of for s in later.obligations()} == {dt.date(2025, 4, 10)}
-    assert [s.status for s in later.obligations()] == ["overdue", "active", "pending"]
+    assert {s.as_of for s in later.obligations} == {dt.date(2025, 4, 10)}
+    assert [s.status for s in later.obligations] == ["overdue", "active", "pending"]
 
 
 def test_overdue_stops_counting_when_the_clocks_stop(fresh):
@@ -61,7 +61,7 @@ def test_reprs_are_one_short_line(riverside):
     riverside.record(Event("2025-04-08", "fact", fact="monitors_deployed", value=10, source=NEWS))
     shown = [
         riverside.status("detainees_released"),
-        *riverside.obligations(),
+        *riverside.obligations,
         *riverside.as_of("2025-04-03").deadlines(),
         *riverside.history(),
         *riverside.events,
@@ -167,3 +167,40 @@ def test_a_progress_report_that_changes_the_status_shows_its_count(fresh):
 def test_history_of_a_view_ends_on_its_date(riverside):
     riverside.record(Event("2025-04-08", "fact", fact="monitors_deployed", value=10, source=NEWS))
     assert [c.kind for c in riverside.as_of("2025-04-06").history()].count("fact") == 0
+
+
+# --- item 14: one shape for collections; Blockers.blocked ------------------------------------
+
+
+def test_a_ceasefires_collections_are_all_properties(riverside):
+    assert riverside.triggers == ["begin_phase_two", "collapse"]
+    assert [s.obligation.id for s in riverside.obligations] == ["detainees_released", "prisoners_released", "pull_back"]
+    assert riverside.phases == ["phase_one", "phase_two", "completed", "collapsed"]
+    assert len(riverside.events) == 4
+    assert riverside.facts == {}
+    assert list(riverside.incidents) == []
+
+
+def test_the_old_method_calls_still_answer_with_a_deprecation_warning(riverside):
+    with pytest.warns(DeprecationWarning, match=r"triggers\(\) is deprecated"):
+        assert riverside.triggers() == ["begin_phase_two", "collapse"]
+    with pytest.warns(DeprecationWarning, match=r"obligations\(\) is deprecated"):
+        assert [s.status for s in riverside.obligations()] == ["fulfilled", "fulfilled", "pending"]
+
+
+def test_an_agreements_collections_are_attributes_too(riverside):
+    agreement = riverside.agreement
+    assert agreement.triggers == ["begin_phase_two", "complete", "collapse"]
+    assert [p.id for p in agreement.phases] == riverside.phases
+    assert [o.id for o in agreement.obligations] == [s.obligation.id for s in riverside.obligations]
+    assert [f.id for f in agreement.facts] == ["hostilities_resumed", "monitors_deployed"]
+
+
+def test_blockers_say_whether_they_block(riverside):
+    blocked = riverside.blockers("phase_two")
+    assert blocked.blocked is True
+    assert blocked.to_dict()["blocked"] is True
+    riverside.record(Event("2025-04-08", "fact", fact="monitors_deployed", value=10, source=NEWS))
+    opened = riverside.blockers("phase_two")
+    assert opened.blocked is False
+    assert opened.to_dict()["blocked"] is False

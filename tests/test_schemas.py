@@ -173,7 +173,7 @@ def outputs() -> list[tuple[str, Any]]:
             for command in ("status", "history", "deadlines"):
                 found.append((f"{command} {name} {day}", cli_json(command, name, "--as-of", day)))
             here = ceasefire.as_of(day)
-            for target in (*here.triggers(), *agreement.phase_ids):
+            for target in (*here.triggers, *agreement.phase_ids):
                 if target == here.phase:
                     continue
                 try:

@@ -158,7 +158,7 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
                         "disputed": s.disputed,
                         "dispute": s.dispute(),
                     }
-                    for s in ceasefire.obligations()
+                    for s in ceasefire.obligations
                 ],
             },
         )
@@ -183,7 +183,7 @@ def _rich_status(ceasefire: Ceasefire) -> None:
     colours = {"fulfilled": "green", "overdue": "red", "breached": "red", "partial": "yellow", "pending": "dim"}
     table = Table("obligation", "party", "status", "due", "disputed")
     stopped = ceasefire.stopped
-    for state in ceasefire.obligations():
+    for state in ceasefire.obligations:
         label = str(state.status_on(stopped.date if stopped else ceasefire.date))
         table.add_row(
             escape(clean(state.obligation.id)),

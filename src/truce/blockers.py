@@ -213,6 +213,11 @@ class Blockers:
     def __bool__(self) -> bool:
         return bool(self.unmet)
 
+    @property
+    def blocked(self) -> bool:
+        """True when some condition is unmet: what ``bool()`` and ``to_dict()["blocked"]`` say."""
+        return bool(self.unmet)
+
     def __iter__(self) -> Iterator[Blocker]:
         return iter(self.unmet)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from truce import diagrams, frames, html, summary
+from truce._compat import MethodList
 from truce.agreement import Agreement
 from truce.blockers import Blockers
 from truce.compliance import Compliance
@@ -45,7 +46,7 @@ class Ceasefire:
 
     >>> import truce
     >>> riverside = truce.load("docs/riverside.yaml")
-    >>> riverside.phase, riverside.triggers()
+    >>> riverside.phase, riverside.triggers
     ('phase_one', ['begin_phase_two', 'collapse'])
     >>> bool(riverside.blockers("phase_two")), riverside.can("phase_two")
     (True, False)
@@ -122,17 +123,19 @@ class Ceasefire:
     def incidents(self) -> Sequence[Event]:
         return self._live.record.ledger.incidents.view()
 
-    def triggers(self) -> list[str]:
+    @property
+    def triggers(self) -> MethodList[str]:
         """Triggers defined from the current phase (whether or not their guards hold)."""
-        return list(dict.fromkeys(t.trigger for _, t in self._live.routes()))
+        return MethodList(dict.fromkeys(t.trigger for _, t in self._live.routes()), "Ceasefire.triggers")
 
     def status(self, obligation: str) -> ObligationState:
         """The state of one obligation on the as-of date (raises :class:`~truce.UnknownName` for a typo)."""
         return self._live.status(obligation, self.date)
 
-    def obligations(self) -> list[ObligationState]:
+    @property
+    def obligations(self) -> MethodList[ObligationState]:
         """Every obligation's state on the as-of date, in definition order."""
-        return self._live.states(self.date)
+        return MethodList(self._live.states(self.date), "Ceasefire.obligations")
 
     def history(self, kinds: str | Iterable[str] | None = None) -> tuple[Entry, ...]:
         """The timeline, in order: phase changes (irregular ones flagged), obligation changes, facts, incidents.
@@ -148,9 +151,7 @@ class Ceasefire:
         return self._live.record.ledger.moves()
 
     def snapshot(self) -> Snapshot:
-        facts = tuple(sorted(self._live.record.ledger.facts.values(), key=lambda f: f.name))
-        count = len(self._live.record)
-        return Snapshot(self.phase, self.date, count, tuple(self.obligations()), facts, self.phase_history())
+        return self._live.snapshot(self.date)
 
     def as_of(self, date: DateLike) -> Ceasefire:
         """The ceasefire as it stood at the end of ``date`` (a new object; this one is untouched).

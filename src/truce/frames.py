@@ -181,7 +181,7 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
                 "disputed": s.disputed,
                 "source": s.obligation.source.cite(),
             }
-            for s in ceasefire.obligations()
+            for s in ceasefire.obligations
         ]
     if what == "compliance":
         return [row.to_dict() for row in ceasefire.compliance()]

@@ -83,7 +83,7 @@ def blockers_html(blockers: Blockers) -> str:
 def ceasefire_html(ceasefire: Ceasefire) -> str:
     agreement = ceasefire.agreement
     rows = []
-    for state in ceasefire.obligations():
+    for state in ceasefire.obligations:
         o = state.obligation
         rows.append(
             [

@@ -35,7 +35,7 @@ from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Moment
-from truce.record import Record, problems
+from truce.record import Record, Snapshot, problems
 from truce.sources import Source
 from truce.status import ClockStop, ObligationState, clock_stop
 from truce.unblock import Unblock, unblock
@@ -233,6 +233,12 @@ class Recorder:
         """Every obligation's state answering for ``day``, in definition order."""
         stop = self.stopped(day)
         return [state.on(day, stop) for state in self.record.ledger.states().values()]
+
+    def snapshot(self, day: dt.date) -> Snapshot:
+        """The state on ``day`` as one comparable value: phase, obligations, facts, phase record."""
+        ledger = self.record.ledger
+        facts = tuple(sorted(ledger.facts.values(), key=lambda f: f.name))
+        return Snapshot(self.phase, day, len(self.record), tuple(self.states(day)), facts, ledger.moves())
 
     def deadlines(self, day: dt.date) -> list[Deadline]:
         return deadlines(list(self.record.ledger.states().values()), day, self.stopped(day))

@@ -23,7 +23,7 @@ def summary(ceasefire: Ceasefire) -> str:
     if stopped:
         lines.append(f"deadline {stopped.describe()}: overdue counted to that day")
     lines.append("obligations:")
-    for state in ceasefire.obligations():
+    for state in ceasefire.obligations:
         o = state.obligation
         status = str(state.status_on(day))
         detail = []
