@@ -204,3 +204,11 @@ def test_blockers_say_whether_they_block(riverside):
     opened = riverside.blockers("phase_two")
     assert opened.blocked is False
     assert opened.to_dict()["blocked"] is False
+
+
+def test_the_collections_pickle_as_plain_lists(riverside):
+    again = pickle.loads(pickle.dumps(riverside.triggers))
+    assert type(again) is list
+    assert again == ["begin_phase_two", "collapse"]
+    states = pickle.loads(pickle.dumps(riverside.obligations))
+    assert [s.status for s in states] == ["fulfilled", "fulfilled", "pending"]
