@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import html
 import itertools
+import operator
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
@@ -180,7 +181,12 @@ class ObligationState:
         stop = stopped if stopped is not None and stopped.date <= as_of else None
         if as_of == self.as_of and stop == self.stopped:
             return self
-        return attrs.evolve(self, as_of=as_of, stopped=stop)
+        # a copy of the slots, not attrs.evolve: every obligations listing dates every state,
+        # and evolve's converters and validators (already passed) cost ten times more
+        dated = object.__new__(ObligationState)
+        for set_slot, value in zip(_STATE_SETTERS, (*_STATE_VALUES(self)[:-2], as_of, stop), strict=True):
+            set_slot(dated, value)
+        return dated
 
     @property
     def status(self) -> ObligationStatus:
@@ -341,6 +347,12 @@ class ObligationState:
         head, *rest = self.describe().splitlines()
         items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rest)
         return f"<div><p><strong>{html.escape(head)}</strong></p><ul>{items}</ul></div>"
+
+
+_STATE_SLOTS = tuple(field.name for field in attrs.fields(ObligationState))
+_STATE_VALUES = operator.attrgetter(*_STATE_SLOTS)
+_STATE_SETTERS = tuple(ObligationState.__dict__[name].__set__ for name in _STATE_SLOTS)  # the slots' own
+assert _STATE_SLOTS[-2:] == ("as_of", "stopped")
 
 
 @attrs.frozen
