@@ -151,7 +151,7 @@ def bench_questions(large: int, small: int, repeat: int) -> list[dict[str, objec
     )
     rows = []
     for name, ask, target in (
-        ("blockers", lambda c: c.blockers("t0") if "t0" in c.triggers() else c.blockers("collapse"), 1.5),
+        ("blockers", lambda c: c.blockers("t0") if "t0" in c.triggers else c.blockers("collapse"), 1.5),
         ("compliance", lambda c: c.compliance(), 2.0),
     ):
         ours, base = interleaved(
@@ -174,7 +174,7 @@ def bench_questions(large: int, small: int, repeat: int) -> list[dict[str, objec
     for obligations in (100, 5000):
         wide = measured_agreement(obligations)
         ceasefire = truce.Ceasefire(wide, realistic(wide, 2000))
-        target_name = ceasefire.triggers()[0]
+        target_name = ceasefire.triggers[0]
         guard = next(t.guard for t in wide.transitions_from(ceasefire.phase) if t.trigger == target_name)
         moment = Moment(ceasefire._live.record.ledger, ceasefire.date)
         ours, base = interleaved([lambda: [ceasefire.blockers(target_name) for _ in range(200)],

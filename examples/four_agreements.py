@@ -15,13 +15,13 @@ print(header)
 print("-" * len(header))
 for name in truce.agreements():
     ceasefire = truce.load(name)
-    counts = Counter(str(s.status_on(ceasefire.date)) for s in ceasefire.obligations())
-    disputed = sum(s.disputed for s in ceasefire.obligations())
+    counts = Counter(str(s.status_on(ceasefire.date)) for s in ceasefire.obligations)
+    disputed = sum(s.disputed for s in ceasefire.obligations)
     irregular = sum(c.irregular for c in ceasefire.phase_history())
     print(
         f"{name:<24}{ceasefire.phase:<20}{ceasefire.data_through!s:<14}{irregular:<10}{counts['fulfilled']:>10}"
         f"{counts['overdue']:>9}{counts['breached']:>9}{disputed:>9}{counts['pending']:>8}"
-        f"{len(ceasefire.obligations()):>7}"
+        f"{len(ceasefire.obligations):>7}"
     )
 print()
 print("Counts are of obligations as the sourced events have them; claims alone never settle one.")

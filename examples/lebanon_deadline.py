@@ -11,7 +11,7 @@ around each date and list, party by party, what is overdue and what is disputed.
 import truce
 
 lebanon = truce.load("lebanon-2024")
-withdrawal = next(s for s in lebanon.obligations() if s.extensions)
+withdrawal = next(s for s in lebanon.obligations if s.extensions)
 
 print(f"{withdrawal.obligation.id}: {withdrawal.obligation.text}")
 print(f"  original deadline {withdrawal.original_due}, extended to {withdrawal.due}")
@@ -24,7 +24,7 @@ print()
 for day in ("2025-01-25", "2025-01-27", "2025-02-18", "2025-03-01"):
     then = lebanon.as_of(day)
     state = then.status(withdrawal.obligation.id)
-    overdue = state.days_overdue(then.date)
+    overdue = state.days_overdue_on(then.date)
     late = f", {overdue} days overdue" if overdue else ""
     dispute = ", DISPUTED" if state.disputed else ""
     print(f"{day}: phase {then.phase}; withdrawal {state.status_on(then.date)} (due {state.due}{late}{dispute})")
@@ -32,7 +32,7 @@ for day in ("2025-01-25", "2025-01-27", "2025-02-18", "2025-03-01"):
 print()
 print(f"Who is behind as of {lebanon.date} (data through {lebanon.data_through}):")
 for party in lebanon.agreement.parties:
-    owed = [s for s in lebanon.obligations() if s.obligation.party == party.id]
+    owed = [s for s in lebanon.obligations if s.obligation.party == party.id]
     if not owed:
         continue
     overdue = [s.obligation.id for s in owed if s.status_on(lebanon.date) == "overdue"]

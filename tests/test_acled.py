@@ -223,7 +223,7 @@ def test_a_bad_actor_map_file_lists_every_problem(tmp_path):
 def test_incidents_never_change_an_obligation_status(riverside, table):
     found = acled.read(EXPORT, riverside.agreement, table)
     with_incidents = truce.Ceasefire(riverside.agreement, acled.merge(riverside.events, found.events))
-    assert [s.base for s in with_incidents.obligations()] == [s.base for s in riverside.obligations()]
+    assert [s.base for s in with_incidents.obligations] == [s.base for s in riverside.obligations]
     assert with_incidents.phase == riverside.phase
     assert len(with_incidents.incidents) == len(riverside.incidents) + 4
     assert with_incidents.compliance()["north"].incidents == riverside.compliance()["north"].incidents + 1
@@ -258,7 +258,7 @@ def test_a_bundled_agreement_loads_with_an_own_log_merged_by_date(tmp_path):
     log.write_text(json.dumps(incident) + "\n", encoding="utf-8")
     merged = truce.load("gaza-2025", events=log)
     assert len(merged.events) == len(gaza.events) + 1
-    assert [s.base for s in merged.obligations()] == [s.base for s in gaza.obligations()]
+    assert [s.base for s in merged.obligations] == [s.base for s in gaza.obligations]
 
 
 def test_cli_imports_then_updates_and_refuses_bad_rows_untouched(tmp_path, capsys):

@@ -54,7 +54,7 @@ def test_views_differ_from_the_record_only_where_that_party_claims(log, party):
         with contextlib.suppress(truce.TruceError):
             ceasefire.record(event)
     claimed = {e.obligation or e.fact for e in ceasefire.events if e.kind == "claim" and e.party == party}
-    for trigger in ceasefire.triggers():
+    for trigger in ceasefire.triggers:
         default = ceasefire.blockers(trigger)
         viewed = ceasefire.blockers(trigger, view=party)
         before = {b.condition: b.met for b in (*default.unmet, *default.met)}

@@ -97,8 +97,9 @@ def test_the_extremes_truce_accepts_go_through_every_query_and_rendering(tmp_pat
     assert len(ceasefire.events) == 4
     for query in (
         ceasefire.summary,
-        ceasefire.obligations,
-        ceasefire.history,
+        lambda: [repr(s) + str(s) + s._repr_html_() for s in ceasefire.obligations],
+        lambda: [repr(c) + str(c) for c in ceasefire.history()],
+        lambda: [repr(e) + str(e) for e in ceasefire.events],
         ceasefire.deadlines,
         ceasefire.compliance,
         ceasefire._repr_html_,

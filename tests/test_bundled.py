@@ -216,7 +216,7 @@ def test_january_2025_names_what_blocked_phase_two_on_1_march():
 
 def test_lebanon_withdrawal_deadline_extension_keeps_the_original():
     march = truce.load("lebanon-2024").as_of("2025-03-01")
-    withdrawal = next(s for s in march.obligations() if s.extensions and s.obligation.party == "israel")
+    withdrawal = next(s for s in march.obligations if s.extensions and s.obligation.party == "israel")
     assert withdrawal.original_due == dt.date(2025, 1, 26)
     assert withdrawal.due == dt.date(2025, 2, 18)
     assert withdrawal.status_on(march.date) == "overdue"

@@ -23,7 +23,7 @@ def test_loaded_ceasefire_stands_at_the_end_of_its_data(riverside):
     assert riverside.data_through == dt.date(2025, 4, 6)
     assert not riverside.beyond_data
     assert riverside.phases == ["phase_one", "phase_two", "completed", "collapsed"]
-    assert riverside.triggers() == ["begin_phase_two", "collapse"]
+    assert riverside.triggers == ["begin_phase_two", "collapse"]
     assert len(riverside.events) == 4
 
 
@@ -137,7 +137,7 @@ def test_overdue_is_derived_from_the_date_asked(fresh):
     assert fresh.as_of("2025-04-04").status("detainees_released").status_on(dt.date(2025, 4, 4)) == "active"
     later = fresh.as_of("2025-04-10")
     assert later.status("detainees_released").status_on(later.date) == "overdue"
-    assert later.status("detainees_released").days_overdue(later.date) == 6
+    assert later.status("detainees_released").days_overdue_on(later.date) == 6
 
 
 def test_extension_moves_the_deadline_and_keeps_the_original(fresh):

@@ -14,7 +14,7 @@ EXPECTED = {
     "Limits", "TornLogWarning", "SourceKind", "successor", "predecessor",
     "Identifiers", "External", "ArgumentError", "LogWriteError",
     "AssumptionError", "Assumptions", "Collapse", "Delay", "Ensemble", "FactAssumption", "ObligationAssumption",
-    "PhaseOutlook", "Policy", "ensemble", "load_assumptions",
+    "PhaseOutlook", "Policy", "ensemble", "load_assumptions", "FactChange", "Incident",
 }  # fmt: skip
 
 

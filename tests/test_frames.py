@@ -51,7 +51,7 @@ def test_statuses_are_an_ordered_categorical(december):
 
 def test_history_names_what_changed_without_python_class_names(december):
     history = december.to_frame("history")
-    assert set(history["change"].astype(str)) <= {"phase", "status", "progress", "deadline"}
+    assert set(history["change"].astype(str)) == {"phase", "status", "progress", "fact", "incident"}
     assert not history["change"].astype(str).str.contains("Change").any()
     phase = history[history["change"] == "phase"]
     assert pandas.isna(phase.iloc[0]["before"])

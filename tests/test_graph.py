@@ -18,7 +18,7 @@ def test_edge_truth_agrees_with_blockers(name):
         graph = to_networkx(ceasefire)
         assert set(graph.nodes) == set(ceasefire.agreement.phase_ids)
         assert sum(len(t.from_phases) for t in ceasefire.agreement.transitions) == graph.number_of_edges()
-        for trigger in ceasefire.triggers():
+        for trigger in ceasefire.triggers:
             edges = [d for _, _, k, d in graph.edges(keys=True, data=True) if k == trigger and d["leaves_current"]]
             assert edges, trigger
             assert any(d["holds"] for d in edges) == (not ceasefire.blockers(trigger)), (name, trigger)

@@ -65,7 +65,7 @@ def test_the_implementation_frame_has_a_row_per_obligation_and_period():
     assert set(monthly["score"].dropna()) <= {0, 1, 2, 3}
     assert str(yearly["period_end"].dtype).startswith("datetime64")
     last = monthly[monthly["period_end"] == monthly["period_end"].max()].set_index("obligation")
-    for state in gaza.obligations():
+    for state in gaza.obligations:
         expected, shown = pam_score(state, gaza.date), last.loc[state.obligation.id, "score"]
         assert pandas.isna(shown) if expected is None else shown == expected
     cessation = yearly[yearly["kind"] == "cessation"]

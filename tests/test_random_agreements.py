@@ -46,7 +46,7 @@ def test_advance_matches_can_on_random_agreements(data):
     for event in data.draw(event_logs(agreement, max_size=8)):
         with contextlib.suppress(truce.TruceError):
             ceasefire.record(event)
-    for trigger in ceasefire.triggers():
+    for trigger in ceasefire.triggers:
         before = ceasefire.snapshot()
         possible = ceasefire.can(trigger)
         try:

@@ -86,7 +86,7 @@ def reference(ceasefire, simulator, index):
         if not guards:
             return
         for _ in range(len(live.phases) + 1):
-            for trigger in live.triggers():
+            for trigger in live.triggers:
                 try:
                     live.advance(trigger, on=dt.date.fromordinal(day))
                 except truce.TransitionBlocked:
@@ -279,7 +279,7 @@ def test_triggers_are_tried_in_the_order_of_the_ceasefires_triggers_from_the_pha
         [("t_second", "p1", "p2", "false"), ("t_first", "p0", "p1", "true"), ("t_second", "p0", "p2", "true")]
     )
     ceasefire = truce.Ceasefire(agreement)
-    assert ceasefire.triggers() == ["t_first", "t_second"]
+    assert ceasefire.triggers == ["t_first", "t_second"]
     simulator = Simulator(Start.of(ceasefire, Assumptions(), dt.date(2025, 3, 1), 0))
     fast, moves = reference(ceasefire, simulator, 0)
     assert fast == moves == [(dt.date(2025, 1, 1).toordinal(), "p1", False)]

@@ -174,7 +174,7 @@ def outputs() -> list[tuple[str, Any]]:
                 found.append((f"{command} {name} {day}", cli_json(command, name, "--as-of", day)))
             found.append((f"blockers {name} {day}", cli_json("blockers", name, "--as-of", day)))  # every way out
             here = ceasefire.as_of(day)
-            for target in (*here.triggers(), *agreement.phase_ids):
+            for target in (*here.triggers, *agreement.phase_ids):
                 if target == here.phase:
                     continue
                 try:

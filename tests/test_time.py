@@ -46,11 +46,12 @@ def test_history_has_phase_and_obligation_changes_with_sources(riverside):
     lines = [c.describe() for c in riverside.history()]
     assert lines == [
         "2025-04-01 in force in phase_one",
+        "2025-04-02 detainees_released progress: 5",
         "2025-04-02 detainees_released status: active -> partial",
         "2025-04-05 detainees_released status: partial -> fulfilled",
         "2025-04-06 prisoners_released status: active -> fulfilled",
     ]
-    assert riverside.history()[1].event.source.title == "Five detainees freed"
+    assert riverside.history()[2].event.source.title == "Five detainees freed"
 
 
 def test_history_records_progress_deadline_moves_and_phase_entry(fresh):

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from truce.eventlog import EventLog
     from truce.events import Event, EventKind, External, Precision
     from truce.guards import Truth, Verdict, evaluate, parse_guard
+    from truce.history import FactChange, Incident
     from truce.identifiers import Identifiers
     from truce.ledger import ObligationChange, PhaseChange
     from truce.limits import Limits
@@ -95,9 +96,11 @@ _LAZY: dict[str, str] = {
     "Exits": "truce.ways",
     "External": "truce.events",
     "FactAssumption": "truce.assumptions",
+    "FactChange": "truce.history",
     "FactDef": "truce.agreement",
     "Finding": "truce.verification",
     "Identifiers": "truce.identifiers",
+    "Incident": "truce.history",
     "Limits": "truce.limits",
     "Measure": "truce.obligations",
     "Obligation": "truce.obligations",
@@ -177,10 +180,12 @@ __all__ = [
     "Exits",
     "External",
     "FactAssumption",
+    "FactChange",
     "FactDef",
     "Finding",
     "Identifiers",
     "IllegalTransition",
+    "Incident",
     "Limits",
     "LoadError",
     "LogWriteError",

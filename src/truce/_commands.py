@@ -28,7 +28,7 @@ from truce._terminal import (
 from truce.ceasefire import Ceasefire
 from truce.dumping import agreement_to_data, dump_agreement
 from truce.errors import DefinitionError, EventError, LoadError, Problem, TruceError
-from truce.ledger import PhaseChange
+from truce.ledger import ObligationChange, PhaseChange
 from truce.loading import agreements, load_agreement
 from truce.opening import load
 
@@ -152,13 +152,13 @@ def status(name: str, as_of: str | None, as_json: bool) -> None:
                         "since": s.since.isoformat() if s.since else None,
                         "due": s.due.isoformat() if s.due else None,
                         "original_due": s.original_due.isoformat() if s.original_due else None,
-                        "days_overdue": s.days_overdue(day),
+                        "days_overdue": s.days_overdue_on(day),
                         "late_by": s.late_by,
                         "late_by_original": s.late_by_original,
                         "disputed": s.disputed,
                         "dispute": s.dispute(),
                     }
-                    for s in ceasefire.obligations()
+                    for s in ceasefire.obligations
                 ],
             },
         )
@@ -183,7 +183,7 @@ def _rich_status(ceasefire: Ceasefire) -> None:
     colours = {"fulfilled": "green", "overdue": "red", "breached": "red", "partial": "yellow", "pending": "dim"}
     table = Table("obligation", "party", "status", "due", "disputed")
     stopped = ceasefire.stopped
-    for state in ceasefire.obligations():
+    for state in ceasefire.obligations:
         label = str(state.status_on(stopped.date if stopped else ceasefire.date))
         table.add_row(
             escape(clean(state.obligation.id)),
@@ -246,7 +246,7 @@ def unblock(name: str, target: str, as_of: str | None, view: str | None, as_json
 def history(name: str, as_of: str | None, as_json: bool) -> None:
     """The timeline of phase and obligation changes, with sources."""
     ceasefire = _load(name, as_of)
-    changes = ceasefire.history()
+    changes = ceasefire.history(kinds=("phase", "obligation"))  # JSON schema 1 has no fact or incident rows
     if as_json:
         rows = []
         for c in changes:
@@ -254,10 +254,12 @@ def history(name: str, as_of: str | None, as_json: bool) -> None:
                 phase = _phase_change_json(c)
                 row = {"change": "phase", "obligation": None, "before": c.from_phase, "after": c.to_phase, **phase}
                 del row["from_phase"], row["to_phase"]
-            else:
+            elif isinstance(c, ObligationChange):
                 row = {"change": c.what, "obligation": c.obligation, "before": c.before, "after": c.after}
                 row |= {"trigger": None, "irregular": False, "unmet": []}
                 row["source"] = _source_json(c.event.source if c.event is not None else None)
+            else:  # not asked for above
+                continue
             rows.append({"date": c.date.isoformat(), **row})
         _emit_json(
             "history", {"agreement": ceasefire.agreement.id, "as_of": ceasefire.date.isoformat(), "changes": rows}

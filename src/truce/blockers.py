@@ -163,7 +163,7 @@ def describe_leaf(verdict: Verdict, agreement: Agreement, context: GuardContext)
             since=state.since if verdict.holds else state.active_since,
             due=state.due,
             original_due=state.original_due,
-            days_overdue=state.days_overdue(as_of),
+            days_overdue=state.days_overdue_on(as_of),
             late_by=state.late_by,
             late_by_original=state.late_by_original,
             progress=state.progress,
@@ -218,6 +218,11 @@ class Blockers:
     caveat: str | None = None
 
     def __bool__(self) -> bool:
+        return bool(self.unmet)
+
+    @property
+    def blocked(self) -> bool:
+        """True when some condition is unmet: what ``bool()`` and ``to_dict()["blocked"]`` say."""
         return bool(self.unmet)
 
     def __iter__(self) -> Iterator[Blocker]:

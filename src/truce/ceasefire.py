@@ -1,12 +1,10 @@
 """The live ceasefire: the façade users touch, over the recorder, the engine and the analyses.
 
-A blocked or illegal trigger raises and leaves phase, ledger and events exactly as they
-were: the checks happen before anything is written. Reality sometimes moves anyway: a
-sourced ``declared`` event moves the phase along a defined transition whatever its
-guard says, and the move is recorded as *irregular* with the conditions unmet at that
-moment, never a silent bypass. The work happens below: :mod:`truce.recording` takes
-events, :mod:`truce.record` keeps them, :mod:`truce.engine` moves phases, and the
-analysis modules answer questions; every method here delegates.
+A blocked or illegal trigger raises and leaves everything as it was: the checks come
+before anything is written. When reality moves anyway, a sourced ``declared`` event moves
+the phase along a defined transition and is recorded *irregular* with the conditions
+unmet then, never a silent bypass. :mod:`truce.recording` takes events, :mod:`truce.record`
+keeps them, :mod:`truce.engine` moves phases; every method here delegates.
 """
 
 from __future__ import annotations
@@ -17,14 +15,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, overload
 
 from truce import diagrams, frames, html, summary
+from truce._compat import MethodList
 from truce.agreement import Agreement
 from truce.blockers import Blockers
 from truce.compliance import Compliance
 from truce.dates import DateLike
 from truce.deadlines import Deadline
-from truce.errors import UnknownName
 from truce.events import Event, EventKind
-from truce.ledger import Change, PhaseChange
+from truce.history import Entry
+from truce.history import history as replayed
+from truce.ledger import PhaseChange
 from truce.record import Snapshot
 from truce.recording import Recorder, hypothetical
 from truce.sources import Source
@@ -44,7 +44,7 @@ class Ceasefire:
 
     >>> import truce
     >>> riverside = truce.load("docs/riverside.yaml")
-    >>> riverside.phase, riverside.triggers()
+    >>> riverside.phase, riverside.triggers
     ('phase_one', ['begin_phase_two', 'collapse'])
     >>> bool(riverside.blockers("phase_two")), riverside.can("phase_two")
     (True, False)
@@ -117,34 +117,35 @@ class Ceasefire:
     def incidents(self) -> Sequence[Event]:
         return self._live.record.ledger.incidents.view()
 
-    def triggers(self) -> list[str]:
+    @property
+    def triggers(self) -> MethodList[str]:
         """Triggers defined from the current phase (whether or not their guards hold)."""
-        return list(dict.fromkeys(t.trigger for _, t in self._live.routes()))
+        return MethodList(dict.fromkeys(t.trigger for _, t in self._live.routes()), "Ceasefire.triggers")
 
     def status(self, obligation: str) -> ObligationState:
-        """The state of one obligation (raises :class:`~truce.UnknownName` for a typo)."""
-        return self._live.record.ledger.obligation_state(obligation)
+        """The state of one obligation on the as-of date (raises :class:`~truce.UnknownName` for a typo)."""
+        return self._live.status(obligation, self.date)
 
-    def obligations(self) -> list[ObligationState]:
-        """Every obligation's state, in definition order."""
-        return list(self._live.record.ledger.states().values())
+    @property
+    def obligations(self) -> MethodList[ObligationState]:
+        """Every obligation's state on the as-of date, in definition order."""
+        return MethodList(self._live.states(self.date), "Ceasefire.obligations")
 
-    def history(self) -> tuple[Change, ...]:
-        """The timeline: phase changes (irregular ones flagged) and obligation changes, in order.
+    def history(self, kinds: str | Iterable[str] | None = None) -> tuple[Entry, ...]:
+        """The timeline, in order: phase changes (irregular ones flagged), obligation changes, facts, incidents.
 
-        Each entry has a ``date``, a ``describe()`` line and the ``event`` behind it (whose
-        ``source`` is the citation); entry into force comes first.
+        Each entry has a ``kind`` (``phase``, ``obligation``, ``fact``, ``incident``; keep
+        some with ``kinds=``), a ``date``, a ``describe()`` line and the ``event`` behind it
+        (whose ``source`` is the citation); entry into force comes first.
         """
-        return self._live.history()
+        return replayed(self._live, kinds)
 
     def phase_history(self) -> tuple[PhaseChange, ...]:
         """Only the phase changes, from entry into force."""
         return self._live.record.ledger.moves()
 
     def snapshot(self) -> Snapshot:
-        facts = tuple(sorted(self._live.record.ledger.facts.values(), key=lambda f: f.name))
-        count = len(self._live.record)
-        return Snapshot(self.phase, self.date, count, tuple(self.obligations()), facts, self.phase_history())
+        return self._live.snapshot(self.date)
 
     def as_of(self, date: DateLike) -> Ceasefire:
         """The ceasefire as it stood at the end of ``date`` (a new object; this one is untouched).
@@ -190,10 +191,7 @@ class Ceasefire:
         way the ceasefire is unchanged. The move is recorded as a ``transition`` event,
         so :meth:`as_of` replays it.
         """
-        if trigger not in self._live.record.names.triggers:
-            raise UnknownName("trigger", trigger, self.agreement.triggers)
-        if not self._live.routes(trigger):
-            raise self._live.illegal(trigger)
+        self._live.firable(trigger)
         day = self._live.check_date(on, "on") if on is not None else self.date
         self.record(
             Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)

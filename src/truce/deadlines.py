@@ -12,13 +12,15 @@ from typing import Any
 
 import attrs
 
+from truce._text import tagged
 from truce.dates import days
+from truce.html import lines_html
 from truce.status import SETTLED, ClockStop, ObligationState, clock
 
 __all__ = ["Deadline", "deadlines"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Deadline:
     """One open obligation's deadline on a given day.
 
@@ -56,6 +58,15 @@ class Deadline:
         if self.stopped is not None:
             when += f" when the {self.stopped.describe()}"
         return f"{self.due}{moved} {self.obligation} [{self.party or '-'}]: {when}"
+
+    def __str__(self) -> str:
+        return f"{self.describe()}\n  {self.text}\n  status {self.status} as of {self.as_of}"
+
+    def __repr__(self) -> str:
+        return tagged("Deadline", self.describe())
+
+    def _repr_html_(self) -> str:
+        return lines_html(str(self).splitlines())
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -224,7 +224,7 @@ def diagram(ceasefire: Ceasefire) -> Diagram:
     """The diagram of ``ceasefire`` on its as-of date."""
     agreement = ceasefire.agreement
     here = ceasefire.phase
-    blockers = {trigger: ceasefire.blockers(trigger) for trigger in ceasefire.triggers()}
+    blockers = {trigger: ceasefire.blockers(trigger) for trigger in ceasefire.triggers}
     edges = []
     for transition in agreement.transitions:
         label = f"{transition.trigger} [{transition.guard.to_expr()}]"

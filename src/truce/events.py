@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from truce._names import is_id
+from truce._text import tagged
 from truce.dates import to_date
 from truce.errors import EventError
 from truce.limits import MAX_NUMBER
@@ -310,6 +311,31 @@ class Event:
         if self.text:
             head += f": {self.text}"
         return head
+
+    def details(self) -> str:
+        """Everything the event says: the :meth:`describe` line, then who reports it, when, and its source."""
+        lines = [self.describe()]
+        if self.reported_by:
+            lines.append(f"  reported by {self.reported_by}")
+        if self.party and self.kind is EventKind.INCIDENT:
+            lines.append(f"  attributed to {self.party}")
+        elif self.party:
+            lines.append(f"  claimed by {self.party}")
+        if self.due is not None:
+            lines.append(f"  due {self.due}")
+        if self.time or self.precision is not Precision.DAY:
+            lines.append(f"  time {self.time or '-'}, date precise to the {self.precision}")
+        if self.external is not None:
+            lines.append(f"  external {self.external.id or '-'} {dict(self.attributes) or ''}".rstrip())
+        if self.source is not None:
+            lines.append(f"  [source: {self.source.cite()}]")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.details()
+
+    def __repr__(self) -> str:
+        return tagged("Event", self.describe())
 
 
 # Pickling: a long log ships to process pools and clusters. attrs' generic state functions

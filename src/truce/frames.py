@@ -17,7 +17,7 @@ from truce.errors import ArgumentError, MissingDependency
 from truce.events import EventKind
 from truce.identifiers import IDENTIFIER_FIELDS
 from truce.implementation import scores
-from truce.ledger import PhaseChange
+from truce.ledger import ObligationChange, PhaseChange
 from truce.status import ObligationStatus
 
 if TYPE_CHECKING:
@@ -42,7 +42,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "deadlines": (
         "agreement", "obligation", "party", "due", "original_due", "status", "days_left", "days_overdue", "extensions",
     ),
-    "history": ("agreement", "date", "change", "obligation", "before", "after", "irregular", "describe", "source"),
+    "history": (
+        "agreement", "date", "change", "obligation", "fact", "party", "before", "after", "irregular", "describe",
+        "source",
+    ),
     "agreement": ("agreement", "title", "agreed", "in_force", "ended", "written", *IDENTIFIER_FIELDS),
     "parties": ("agreement", "party", "name", "kind", "ucdp_actor_id"),
     "implementation": (
@@ -52,8 +55,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 KINDS = tuple(COLUMNS)
 
-#: What changed, in a history row: the phase, or an obligation's status, progress or deadline.
-CHANGES = ("phase", "status", "progress", "deadline")
+#: What changed, in a history row: the phase, an obligation's status, progress or deadline, a fact, an incident.
+CHANGES = ("phase", "status", "progress", "deadline", "fact", "incident")
 _DATES = ("date", "due", "original_due", "since", "agreed", "in_force", "ended", "period_end")
 #: whole numbers, unknown as ``<NA>``: day counts, dataset ids, PAM scores
 _COUNTS = (
@@ -170,7 +173,7 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
                 "since": s.since,
                 "due": s.due,
                 "original_due": s.original_due,
-                "days_overdue": s.days_overdue(day),
+                "days_overdue": s.days_overdue_on(day),
                 "late_by": s.late_by,
                 "late_by_original": s.late_by_original,
                 "progress": s.progress,
@@ -178,7 +181,7 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
                 "disputed": s.disputed,
                 "source": s.obligation.source.cite(),
             }
-            for s in ceasefire.obligations()
+            for s in ceasefire.obligations
         ]
     if what == "compliance":
         return [row.to_dict() for row in ceasefire.compliance()]
@@ -191,9 +194,14 @@ def _rows(ceasefire: Ceasefire, what: str) -> list[dict[str, Any]]:
             "describe": c.describe(),
             "source": c.event.source.cite() if c.event is not None and c.event.source else None,
         }
+        row.update(obligation=None, fact=None, party=None, irregular=False)
         if isinstance(c, PhaseChange):
-            row.update(change="phase", obligation=None, before=c.from_phase, after=c.to_phase, irregular=c.irregular)
-        else:
-            row.update(change=c.what, obligation=c.obligation, before=c.before, after=c.after, irregular=False)
+            row.update(change="phase", before=c.from_phase, after=c.to_phase, irregular=c.irregular)
+        elif isinstance(c, ObligationChange):
+            row.update(change=c.what, obligation=c.obligation, before=c.before, after=c.after)
+        else:  # a fact's new value (before, after) or an incident (its text as ``after``)
+            before, after = getattr(c, "before", None), getattr(c, "after", getattr(c, "text", None))
+            row.update(change=c.kind, fact=getattr(c, "fact", None), party=getattr(c, "party", None))
+            row.update(before=None if before is None else str(before), after=str(after))
         rows.append(row)
     return rows

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
     from truce.compliance import Compliance
 
-__all__ = ["blockers_html", "ceasefire_html", "compliance_html", "escape"]
+__all__ = ["blockers_html", "ceasefire_html", "compliance_html", "escape", "lines_html"]
 
 
 def escape(value: object) -> str:
@@ -66,6 +66,13 @@ def _blocker_row(blocker: Blocker) -> list[str]:
     ]
 
 
+def lines_html(lines: Sequence[str]) -> str:
+    """A small report as HTML: its first line as the heading, the others as a list."""
+    head, *rest = lines or [""]
+    items = "".join(f"<li>{escape(line.strip())}</li>" for line in rest if line.strip())
+    return f"<div><p><strong>{escape(head)}</strong></p>" + (f"<ul>{items}</ul>" if items else "") + "</div>"
+
+
 def blockers_html(blockers: Blockers) -> str:
     """One table of conditions; for a route of several steps, one table per step."""
     head = f"<strong>{escape(blockers.headline())}</strong><br><small>view: {escape(blockers.view)}</small>"
@@ -81,7 +88,7 @@ def blockers_html(blockers: Blockers) -> str:
 def ceasefire_html(ceasefire: Ceasefire) -> str:
     agreement = ceasefire.agreement
     rows = []
-    for state in ceasefire.obligations():
+    for state in ceasefire.obligations:
         o = state.obligation
         rows.append(
             [

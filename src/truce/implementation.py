@@ -88,7 +88,7 @@ def scores(ceasefire: Ceasefire, freq: str = "YE") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for close in period_ends(start, ceasefire.date, freq):
         then = ceasefire.as_of(close)
-        for state in then.obligations():
+        for state in then.obligations:
             obligation = state.obligation
             status = state.status_on(close)
             rows.append(

@@ -15,10 +15,11 @@ restore and a short replay, and nothing is ever copied per query.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
+from truce._text import cited, short
 from truce.agreement import Agreement
 from truce.events import Event, EventKind
 from truce.guards import Verdict
@@ -28,7 +29,7 @@ from truce.status import EventSlice, FactValue, ObligationState, ObligationStatu
 __all__ = ["SETTLING", "Change", "Checkpoint", "Ledger", "Moment", "ObligationChange", "PhaseChange"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PhaseChange:
     """One move between phases: when, by which trigger, and whether it was regular.
 
@@ -36,6 +37,8 @@ class PhaseChange:
     ``declared`` event); ``unmet`` keeps the conditions that were unmet at that moment.
     The first entry of a ledger's record is entry into force (``trigger`` None).
     """
+
+    kind: ClassVar[str] = "phase"
 
     date: dt.date
     from_phase: str | None
@@ -55,14 +58,19 @@ class PhaseChange:
             text += f" IRREGULAR: declared with {count} unmet: {names}"
         return text
 
+    __str__ = cited
+    __repr__ = short
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class ObligationChange:
     """One change to an obligation: its status, its measured progress, or its deadline.
 
     ``before`` and ``after`` are statuses (``status``, ``progress``) or ISO dates
     (``deadline``); ``event`` is the report that caused it, and carries the source.
     """
+
+    kind: ClassVar[str] = "obligation"
 
     date: dt.date
     obligation: str
@@ -74,6 +82,9 @@ class ObligationChange:
     def describe(self) -> str:
         was = f"{self.before} -> " if self.before is not None else ""
         return f"{self.date} {self.obligation} {self.what}: {was}{self.after}"
+
+    __str__ = cited
+    __repr__ = short
 
 
 Change: TypeAlias = PhaseChange | ObligationChange
@@ -342,11 +353,13 @@ class Ledger:
             return
         base, progress, due = owed.base, owed.progress, owed.due
         _fold(owed, event)
-        if owed.base is not base:
-            self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
-        elif owed.progress != progress and owed.progress is not None:
+        # a progress report shows its count even when it also moves the status (a jump to the target)
+        counted = owed.base is base or kind is EventKind.PROGRESS
+        if counted and owed.progress != progress and owed.progress is not None:
             was = None if progress is None else f"{progress:g}"
             self.changes.append(ObligationChange(event.date, oid, "progress", was, f"{owed.progress:g}", event))
+        if owed.base is not base:
+            self.changes.append(ObligationChange(event.date, oid, "status", str(base), str(owed.base), event))
         if owed.due != due and owed.due is not None:
             was_due = None if due is None else due.isoformat()
             self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))

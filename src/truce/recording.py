@@ -34,15 +34,22 @@ from truce.errors import (
 from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
-from truce.ledger import Change, Moment
-from truce.record import Record, problems
+from truce.ledger import Moment
+from truce.record import Record, Snapshot, problems
 from truce.sources import Source
-from truce.status import ClockStop, clock_stop
+from truce.status import ClockStop, ObligationState, clock_stop
 from truce.unblock import Unblock, unblock
 from truce.views import PartyView
 from truce.ways import Exits, exits, path, shortest_route
 
-__all__ = ["Recorder", "hypothetical"]
+__all__ = ["Recorder", "hypothetical", "name"]
+
+
+def name(value: object, field: str) -> str:
+    """``value`` if it is a text, else an :class:`~truce.ArgumentError` (a list is not a name)."""
+    if not isinstance(value, str):
+        raise ArgumentError(f"{field}: expected a name (text), got {type(value).__name__}")
+    return value
 
 _HYPOTHETICAL = Source("Hypothetical (what-if scenario), not a real event", "truce")
 
@@ -235,6 +242,14 @@ class Recorder:
                 return True
         return False
 
+    def firable(self, trigger: object) -> None:
+        """Raise unless ``trigger`` is a trigger with a route from the current phase (its guard aside)."""
+        name(trigger, "trigger")
+        if trigger not in self.record.names.triggers:
+            raise UnknownName("trigger", str(trigger), self.agreement.triggers)
+        if not self.routes(str(trigger)):
+            raise self.illegal(str(trigger))
+
     def illegal(self, trigger: str) -> IllegalTransition:
         leaves = sorted({p for t in self.agreement.transitions if t.trigger == trigger for p in t.from_phases})
         here = ", ".join(dict.fromkeys(t.trigger for _, t in self.routes())) or "none: it is terminal"
@@ -248,6 +263,21 @@ class Recorder:
     def stopped(self, day: dt.date) -> ClockStop | None:
         """When deadline clocks stopped on or before ``day``: a terminal phase, or the agreement's end."""
         return clock_stop(self.agreement, self.record.ledger.moves(), day)
+
+    def status(self, obligation: str, day: dt.date) -> ObligationState:
+        """One obligation's state answering for ``day`` (raises UnknownName for a typo)."""
+        return self.record.ledger.obligation_state(obligation).on(day, self.stopped(day))
+
+    def states(self, day: dt.date) -> list[ObligationState]:
+        """Every obligation's state answering for ``day``, in definition order."""
+        stop = self.stopped(day)
+        return [state.on(day, stop) for state in self.record.ledger.states().values()]
+
+    def snapshot(self, day: dt.date) -> Snapshot:
+        """The state on ``day`` as one comparable value: phase, obligations, facts, phase record."""
+        ledger = self.record.ledger
+        facts = tuple(sorted(ledger.facts.values(), key=lambda f: f.name))
+        return Snapshot(self.phase, day, len(self.record), tuple(self.states(day)), facts, ledger.moves())
 
     def deadlines(self, day: dt.date) -> list[Deadline]:
         return deadlines(list(self.record.ledger.states().values()), day, self.stopped(day))
@@ -271,14 +301,6 @@ class Recorder:
         view.as_of = day
         view.horizon = self.horizon
         return view
-
-    def history(self) -> tuple[Change, ...]:
-        """Every change, replayed on demand into a ledger that keeps them (recording does not pay for it)."""
-        tracked = Recorder(self.agreement, Record(self.agreement, self.record.names, track_changes=True))
-        for event in self.record.events:
-            tracked.fold(event)
-        assert tracked.record.ledger.changes is not None
-        return tuple(tracked.record.ledger.changes)
 
     # --- recording --------------------------------------------------------------------
 

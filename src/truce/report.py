@@ -107,7 +107,7 @@ def _standing(ceasefire: Ceasefire) -> str:
 
 
 def _ways_out(ceasefire: Ceasefire) -> str:
-    triggers = ceasefire.triggers()
+    triggers = ceasefire.triggers
     if not triggers:
         return "<h2>Ways out</h2><p>None: this phase is terminal.</p>"
     parts = []

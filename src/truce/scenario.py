@@ -97,7 +97,7 @@ class Start:
             ceasefire.phase,
             ceasefire.date.toordinal(),
             until.toordinal(),
-            tuple(ceasefire.obligations()),
+            tuple(ceasefire.obligations),
             tuple(facts[name] for name in sorted(facts)),
             tuple(entered.items()),
             entropy,
@@ -185,7 +185,7 @@ class Simulator:
         self.routes: dict[str, list[Transition]] = {p: agreement.transitions_from(p) for p in agreement.phase_ids}
         self.triggers_from = {p: list(dict.fromkeys(t.trigger for t in r)) for p, r in self.routes.items()}
         # checked as Ceasefire.advance would try them: trigger by trigger, in the order of
-        # Ceasefire.triggers() (a trigger's first transition *from this phase*, not its first
+        # Ceasefire.triggers (a trigger's first transition *from this phase*, not its first
         # definition anywhere), each trigger's transitions from here in definition order
         self.checks = {
             p: [

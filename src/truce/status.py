@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html
 import itertools
+import operator
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
+from truce._text import tagged
+from truce.dates import days
+from truce.errors import ArgumentError
 from truce.events import Event, Value
 from truce.obligations import Obligation
 
@@ -97,6 +102,18 @@ class FactValue:
     date: dt.date
     event: object = attrs.field(default=None, eq=False)
 
+    def describe(self) -> str:
+        """The value, the day it was reported, and the report's source."""
+        text = f"{self.name} = {self.value!r} (reported {self.date})"
+        source = getattr(self.event, "source", None)
+        return text + (f"\n  [source: {source.cite()}]" if source is not None else "")
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def __repr__(self) -> str:
+        return tagged("FactValue", f"{self.name} = {self.value!r} ({self.date})")
+
 
 class ObligationStatus(enum.StrEnum):
     """Where an obligation stands. ``overdue`` is active (or partial) past its deadline."""
@@ -120,13 +137,26 @@ def _slice(events: Sequence[Event]) -> EventSlice:
     return events if isinstance(events, EventSlice) else EventSlice(tuple(events))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ObligationState:
     """The state of one obligation as the events so far have it.
 
     ``due`` is the deadline in force (after extensions); ``original_due`` stays visible.
     ``evidence`` is the event behind the current status (its source is the citation);
     ``claims`` are the parties' own assertions, kept apart from reported facts.
+
+    A state from :meth:`~truce.Ceasefire.status` or :attr:`~truce.Ceasefire.obligations`
+    knows the day it answers for (``as_of``), so :attr:`status` and :attr:`days_overdue`
+    are plain properties; :meth:`status_on` and :meth:`days_overdue_on` ask about any
+    other day. ``as_of`` and ``stopped`` do not take part in equality: two states are
+    equal when the events say the same of the obligation.
+
+    >>> import truce
+    >>> state = truce.load("docs/riverside.yaml").as_of("2025-04-03").status("detainees_released")
+    >>> state
+    <ObligationState detainees_released [south] as of 2025-04-03: partial, 5 of 12 detainees, due 2025-04-04>
+    >>> str(state.status), state.days_overdue, state.progress
+    ('partial', None, 5.0)
     """
 
     obligation: Obligation
@@ -141,6 +171,40 @@ class ObligationState:
     claims: Sequence[Event] = attrs.field(default=(), converter=_slice)
     #: each party's latest claim (party, asserted status), when the ledger knows it already
     _latest: tuple[tuple[str, str], ...] | None = attrs.field(default=None, eq=False, repr=False, alias="latest")
+    #: the day this state answers for (None for a state read straight from a ledger)
+    as_of: dt.date | None = attrs.field(default=None, eq=False, kw_only=True)
+    #: when the deadline clocks stopped, if on or before ``as_of``: overdue days count to that day
+    stopped: ClockStop | None = attrs.field(default=None, eq=False, kw_only=True)
+
+    def on(self, as_of: dt.date, stopped: ClockStop | None = None) -> ObligationState:
+        """This state answering for ``as_of`` (overdue counted to ``stopped`` if the clocks stopped by then)."""
+        stop = stopped if stopped is not None and stopped.date <= as_of else None
+        if as_of == self.as_of and stop == self.stopped:
+            return self
+        # a copy of the slots, not attrs.evolve: every obligations listing dates every state,
+        # and evolve's converters and validators (already passed) cost ten times more
+        dated = object.__new__(ObligationState)
+        for set_slot, value in zip(_STATE_SETTERS, (*_STATE_VALUES(self)[:-2], as_of, stop), strict=True):
+            set_slot(dated, value)
+        return dated
+
+    @property
+    def status(self) -> ObligationStatus:
+        """The status on the state's own as-of date (on the day the clocks stopped, if earlier)."""
+        return self.status_on(self._clock())
+
+    @property
+    def days_overdue(self) -> int | None:
+        """Days past the deadline on the as-of date, counted to when the clocks stopped (None if not overdue)."""
+        return self.days_overdue_on(self._clock())
+
+    def _clock(self) -> dt.date:
+        if self.as_of is None:
+            raise ArgumentError(
+                f"the state of {self.obligation.id} has no as-of date: ask status_on(day) or days_overdue_on(day), "
+                "or take it from Ceasefire.status()"
+            )
+        return clock(self.as_of, self.stopped)
 
     def status_on(self, as_of: dt.date) -> ObligationStatus:
         """The status on ``as_of``: the stored one, or overdue if active past the deadline."""
@@ -157,7 +221,7 @@ class ObligationState:
             and as_of > self.due
         )
 
-    def days_overdue(self, as_of: dt.date) -> int | None:
+    def days_overdue_on(self, as_of: dt.date) -> int | None:
         """Days past the deadline on ``as_of`` (None when not overdue)."""
         if not self.is_overdue(as_of):
             return None
@@ -226,6 +290,69 @@ class ObligationState:
         if self.base in SATISFIED:
             return 0
         return max(measure.target - (self.progress or 0), 0)
+
+    def _brief(self) -> str:
+        """What the repr shows after the id: status, progress, deadline, lateness, dispute."""
+        status = self.status if self.as_of is not None else self.base
+        overdue = self.days_overdue if self.as_of is not None else None
+        bits = [f"{status} {self.since}" if self.base in SETTLED and self.since else str(status)]
+        if overdue:
+            bits[0] += f" {days(overdue)}"
+        measure = self.obligation.measure
+        if measure is not None and self.progress is not None and self.base not in SETTLED:
+            bits.append(f"{self.progress:g} of {measure.target:g} {measure.unit}")
+        if self.due is not None and self.base not in SETTLED:
+            bits.append(f"due {self.due}")
+        if self.late_by:
+            bits.append(f"{days(self.late_by)} late")
+        if self.disputed:
+            bits.append("DISPUTED")
+        return ", ".join(bits)
+
+    def __repr__(self) -> str:
+        o = self.obligation
+        when = f" as of {self.as_of}" if self.as_of is not None else ""
+        return tagged("ObligationState", f"{o.id} [{o.party or '-'}]{when}: {self._brief()}")
+
+    def describe(self) -> str:
+        """Everything known of the obligation: its text, status, deadlines, lateness, progress, claims, sources."""
+        o = self.obligation
+        lines = [f"{o.id} [{o.party or 'no party'}] ({o.kind}): {o.text}", f"  status: {self._brief()}"]
+        if self.since is not None:
+            owed = f", owed since {self.active_since}" if self.active_since else ""
+            lines.append(f"  {self.base} since {self.since}{owed}")
+        if self.due is not None:
+            moved = f" (originally {self.original_due})" if self.original_due and self.original_due != self.due else ""
+            extended = f", {len(self.extensions)} extension{'s' if len(self.extensions) != 1 else ''}"
+            lines.append(f"  due {self.due}{moved}{extended if self.extensions else ''}")
+        elif o.due is not None:
+            lines.append(f"  due {o.due.describe()} (not yet known)")
+        if self.late_by_original and self.late_by_original != self.late_by:
+            lines.append(f"  {days(self.late_by_original)} after the original deadline {self.original_due}")
+        if self.stopped is not None:
+            lines.append(f"  deadline {self.stopped.describe()}")
+        if self.disputed:
+            lines.append(f"  DISPUTED: {self.dispute()}")
+        if self.as_of is not None:
+            lines.append(f"  as of {self.as_of}")
+        lines.append(f"  [text: {o.source.cite()}]")
+        if self.evidence is not None and self.evidence.source is not None:
+            lines.append(f"  [source: {self.evidence.source.cite()}]")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def _repr_html_(self) -> str:
+        head, *rest = self.describe().splitlines()
+        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rest)
+        return f"<div><p><strong>{html.escape(head)}</strong></p><ul>{items}</ul></div>"
+
+
+_STATE_SLOTS = tuple(field.name for field in attrs.fields(ObligationState))
+_STATE_VALUES = operator.attrgetter(*_STATE_SLOTS)
+_STATE_SETTERS = tuple(ObligationState.__dict__[name].__set__ for name in _STATE_SLOTS)  # the slots' own
+assert _STATE_SLOTS[-2:] == ("as_of", "stopped")
 
 
 @attrs.frozen

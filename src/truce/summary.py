@@ -23,7 +23,7 @@ def summary(ceasefire: Ceasefire) -> str:
     if stopped:
         lines.append(f"deadline {stopped.describe()}: overdue counted to that day")
     lines.append("obligations:")
-    for state in ceasefire.obligations():
+    for state in ceasefire.obligations:
         o = state.obligation
         status = str(state.status_on(day))
         detail = []
@@ -31,7 +31,7 @@ def summary(ceasefire: Ceasefire) -> str:
             detail.append(f"{state.progress:g} of {o.measure.target:g} {o.measure.unit}")
         if state.due and status not in ("fulfilled", "waived"):
             detail.append(f"due {state.due}")
-        overdue = state.days_overdue(day)
+        overdue = state.days_overdue_on(day)
         if overdue:
             detail.append(f"overdue {days(overdue)}")
         if state.disputed:

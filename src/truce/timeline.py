@@ -75,7 +75,7 @@ def timeline(ceasefire: Ceasefire, path: str | Path | None = None, *, ax: Any = 
     agreement = ceasefire.agreement
     end = ceasefire.date
     start = agreement.agreed or agreement.in_force
-    states = [s for s in ceasefire.obligations() if s.active_since is not None]
+    states = [s for s in ceasefire.obligations if s.active_since is not None]
     rows = len(states) + 1
     if ax is None:
         figure = figure_class(figsize=(14, 1.6 + 0.42 * rows), layout="constrained")

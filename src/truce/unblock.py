@@ -20,6 +20,7 @@ import attrs
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blocker, describe_leaf
 from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict, evaluate
+from truce.html import lines_html
 
 __all__ = ["Unblock", "UnblockSet", "force", "minimal_sets", "unblock"]
 
@@ -164,6 +165,9 @@ class Unblock:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        return lines_html(str(self).splitlines())
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -32,6 +32,7 @@ from truce.guards import (
     StatusIs,
     walk,
 )
+from truce.html import lines_html
 from truce.obligations import ANCHOR_IN_FORCE
 
 __all__ = ["MAX_STATES", "Finding", "Report", "Severity", "satisfiable", "verify"]
@@ -87,6 +88,9 @@ class Report:
     def __str__(self) -> str:
         head = f"{self.agreement}: {len(self.errors)} errors, {len(self.warnings)} warnings"
         return "\n".join([head, *(f"  {f}" for f in self.findings)])
+
+    def _repr_html_(self) -> str:
+        return lines_html(str(self).splitlines())
 
     def to_dict(self) -> dict[str, Any]:
         return {"agreement": self.agreement, "ok": self.ok, "findings": [f.to_dict() for f in self.findings]}

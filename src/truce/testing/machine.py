@@ -141,7 +141,7 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
             else:
                 self._step(data.draw(events_for(agreement, self.day)))
 
-        @precondition(lambda self: bool(self.ceasefire.triggers()))
+        @precondition(lambda self: bool(self.ceasefire.triggers))
         @rule(data=st.data())
         def open_a_transition(self, data: st.DataObject) -> None:
             """Plan the events that open a transition from here, record them, then fire it."""
@@ -152,7 +152,7 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
                 self._step(event)
             self._step(Event(self.day, "transition", trigger=transition.trigger))
 
-        @precondition(lambda self: bool(self.ceasefire.triggers()))
+        @precondition(lambda self: bool(self.ceasefire.triggers))
         @rule(step=st.integers(0, 30), data=st.data())
         def declare_a_move(self, step: int, data: st.DataObject) -> None:
             """Reality moves whatever the guard says: a sourced declared move, irregular if the guard fails."""
@@ -194,7 +194,7 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
             before = self.ceasefire.snapshot()
             attempt = Event(self.ceasefire.date, "transition", trigger=trigger)
             _, refusal = _expect(self.reference, attempt)
-            could = trigger in self.ceasefire.triggers() and self.ceasefire.can(trigger)
+            could = trigger in self.ceasefire.triggers and self.ceasefire.can(trigger)
             try:
                 self.ceasefire.advance(trigger)
             except TruceError:
