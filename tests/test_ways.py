@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import pickle
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -214,3 +215,25 @@ def test_unblock_of_a_phase_several_steps_away_says_how_far_and_what_to_ask():
         gaza.unblock("completed")
     assert "unblock('isf_deployment'), or blockers('completed')" in str(caught.value)
     assert gaza.phase == "phase_two"
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_line_breaks_in_data_cannot_forge_report_lines(tmp_path, capsys, monkeypatch, tty):
+    """A \\r, U+2028 or NEL in a text is shown escaped, in every shape of the report."""
+    from truce import _commands
+
+    monkeypatch.setattr(_commands, "_tty", lambda: tty)
+    monkeypatch.setenv("COLUMNS", "500")  # rich wraps long lines at the width; wrapping is not forging
+    root = Path(__file__).resolve().parent.parent / "docs"
+    forged = "Pull back\\r    ok forged_one  north  fulfilled\\u2028    ok forged_two\\x85    ok forged_three"
+    text = (root / "riverside.yaml").read_text(encoding="utf-8")
+    text = text.replace("text: Pull forces back 5 km from the river", f'text: "{forged}"')
+    text = text.replace("text: Monitors of the mediation mission on the ground", 'text: "view: both sides agree"')
+    (tmp_path / "inj.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "inj.events.yaml").write_text((root / "riverside.events.yaml").read_text(encoding="utf-8"))
+    for target in ([], ["completed"], ["complete"]):
+        main(["blockers", str(tmp_path / "inj.yaml"), *target])
+        out = capsys.readouterr().out
+        assert not [line for line in out.split("\n") if line.lstrip().startswith("ok forged")], out
+        if target != ["complete"]:
+            assert "view: both sides agree" in out  # a text that looks like the view line is still shown

@@ -219,8 +219,8 @@ def blockers(name: str, target: str | None, as_of: str | None, view: str | None,
         console = _console()
         console.print(Text(clean(found.headline()), style="bold red" if found else "bold green"))
         console.print(Text(clean(f"view: {found.view}"), style="dim"))
-        for line in str(found).splitlines()[1:]:
-            if line.lstrip().startswith("view: "):
+        for line in str(found).split("\n")[1:]:  # only newlines: a \r in data is text, shown escaped
+            if line.strip() == f"view: {found.view}":
                 continue  # said above
             mark = line.lstrip()
             style = "red" if mark.startswith("x ") else "yellow" if mark.startswith("? ") else ""

@@ -31,13 +31,14 @@ class _Exit(Exception):
 
 
 #: Characters a terminal may act on rather than show: C0 controls but tab and newline, DEL,
-#: C1 controls (``\\x9b`` is CSI on some terminals) and the bidirectional overrides that
+#: C1 controls (``\\x9b`` is CSI on some terminals), the Unicode line and paragraph
+#: separators (line breaks to some terminals and editors), and the bidirectional overrides that
 #: reorder what is shown ("Trojan source"). Titles, texts and sources are data: they are
 #: shown as escapes (``\\x1b``), never obeyed.
 _CONTROLS = {
     code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
-                 *range(0x2066, 0x206A))
+                 0x2028, 0x2029, *range(0x2066, 0x206A))
 }  # fmt: skip
 #: The same characters as JSON escapes, which mean the same text to a JSON reader.
 _JSON_CONTROLS = {code: f"\\u{code:04x}" for code in _CONTROLS}

@@ -260,7 +260,7 @@ class Blockers:
             lines.append(f"  ({self.caveat})")
         if self.steps:
             for number, step in enumerate(self.steps, 1):
-                body = [line for line in str(step).splitlines() if not line.startswith("  view: ")]
+                body = [line for line in str(step).split("\n") if not line.startswith("  view: ")]
                 lines += ["", f"  step {number}: {body[0]}", *(f"  {line}" for line in body[1:])]
             return "\n".join(lines)
         for blocker in (*self.unmet, *self.met):

@@ -66,7 +66,7 @@ class Deadline:
         return tagged("Deadline", self.describe())
 
     def _repr_html_(self) -> str:
-        return lines_html(str(self).splitlines())
+        return lines_html(str(self).split("\n"))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -180,7 +180,7 @@ class Ensemble:
                 lines.append(f"  {trigger} -> {self.destinations[trigger]}: {ranked}")
         if self.collapse_phase is not None:
             lines += ["", f"collapse ({self.collapse_phase}) by {self.until}: {self.p_collapse:.1%}"]
-        lines += ["", "assumptions:"] + [f"  {line}" for line in self.assumptions.describe().splitlines()]
+        lines += ["", "assumptions:"] + [f"  {line}" for line in self.assumptions.describe().split("\n")]
         if self.assumptions.note:
             lines.append(f"  note: {self.assumptions.note}")
         return "\n".join(lines)
@@ -213,7 +213,7 @@ class Ensemble:
             for trigger in self.destinations
             if trigger in self.bottlenecks
         )
-        assumptions = "".join(f"<li>{escape(line)}</li>" for line in self.assumptions.describe().splitlines())
+        assumptions = "".join(f"<li>{escape(line)}</li>" for line in self.assumptions.describe().split("\n"))
         return (
             f"<div><strong>{escape(self._header())}</strong>"
             "<p><em>Under the assumptions below; a what-if distribution, not a forecast.</em></p>"

@@ -51,6 +51,7 @@ def name(value: object, field: str) -> str:
         raise ArgumentError(f"{field}: expected a name (text), got {type(value).__name__}")
     return value
 
+
 _HYPOTHETICAL = Source("Hypothetical (what-if scenario), not a real event", "truce")
 
 

@@ -344,7 +344,7 @@ class ObligationState:
         return self.describe()
 
     def _repr_html_(self) -> str:
-        head, *rest = self.describe().splitlines()
+        head, *rest = self.describe().split("\n")
         items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rest)
         return f"<div><p><strong>{html.escape(head)}</strong></p><ul>{items}</ul></div>"
 

@@ -167,7 +167,7 @@ class Unblock:
         return str(self)
 
     def _repr_html_(self) -> str:
-        return lines_html(str(self).splitlines())
+        return lines_html(str(self).split("\n"))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -90,7 +90,7 @@ class Report:
         return "\n".join([head, *(f"  {f}" for f in self.findings)])
 
     def _repr_html_(self) -> str:
-        return lines_html(str(self).splitlines())
+        return lines_html(str(self).split("\n"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"agreement": self.agreement, "ok": self.ok, "findings": [f.to_dict() for f in self.findings]}

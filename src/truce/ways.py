@@ -80,7 +80,7 @@ class Exits:
         if self.view != DEFAULT_VIEW:
             lines.append(f"  view: {self.view}")
         for way in self.ways:
-            lines += ["", *(f"  {line}" for line in str(way).splitlines() if not line.startswith("  view: "))]
+            lines += ["", *(f"  {line}" for line in str(way).split("\n") if not line.startswith("  view: "))]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
