@@ -66,6 +66,15 @@ BAD_CALLS: dict[str, tuple[Callable[[], object], type[Exception]]] = {
         lambda: truce.Ceasefire(RIVERSIDE).advance("begin_phase_two", on="x"),
         ValueError,
     ),
+    "Ceasefire.blockers: a list": (lambda: truce.Ceasefire(RIVERSIDE).blockers(["phase_two"]), TypeError),  # type: ignore[call-overload]
+    "Ceasefire.blockers: view a list": (lambda: truce.Ceasefire(RIVERSIDE).blockers(view=["south"]), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.unblock: a list": (lambda: truce.Ceasefire(RIVERSIDE).unblock(["phase_two"]), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.can: a list": (lambda: truce.Ceasefire(RIVERSIDE).can(["phase_two"]), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.status: a list": (lambda: truce.Ceasefire(RIVERSIDE).status(["pull_back"]), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.advance: a list": (lambda: truce.Ceasefire(RIVERSIDE).advance(["collapse"]), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.what_if: fulfil None": (lambda: truce.Ceasefire(RIVERSIDE).what_if(fulfil=None), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.what_if: breach a number": (lambda: truce.Ceasefire(RIVERSIDE).what_if(breach=5), TypeError),  # type: ignore[arg-type]
+    "Ceasefire.what_if: one id as text": (lambda: truce.Ceasefire(RIVERSIDE).what_if(fulfil="pull_back"), TypeError),
     "parse_guard: a number": (lambda: truce.parse_guard(5), ValueError),  # type: ignore[arg-type]
     "parse_guard: not an expression": (lambda: truce.parse_guard("1 +"), ValueError),
     "Source: no title": (lambda: truce.Source(5), TypeError),  # type: ignore[arg-type]

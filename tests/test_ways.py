@@ -40,18 +40,22 @@ def _destinations(agreement: truce.Agreement, phase: str) -> list[str]:
 
 
 @given(st.sampled_from(MOMENTS))
-def test_every_way_out_says_what_blockers_of_its_destination_says(moment):
+def test_every_way_out_is_one_transition_and_open_exactly_when_it_would_fire(moment):
     name, day = moment
     here = truce.load(name).as_of(day)
     exits = here.blockers()
     assert isinstance(exits, truce.Exits)
     assert exits.phase == here.phase
     assert exits.as_of == here.date
-    assert [way.to_phase for way in exits] == _destinations(here.agreement, here.phase)
+    leaving = [t for t in here.agreement.transitions if here.phase in t.from_phases]
+    assert [(w.trigger, w.to_phase, w.guard) for w in exits] == [
+        (t.trigger, t.to_phase, t.guard.to_expr()) for t in leaving
+    ]
     for way in exits:
-        assert way.to_dict() == here.blockers(way.to_phase).to_dict()
-        assert (not way) == here.can(way.to_phase)
-    assert [w.to_phase for w in exits.open] == [d for d in _destinations(here.agreement, here.phase) if here.can(d)]
+        if sum(t.trigger == way.trigger for t in leaving) == 1:  # one route: open is what can() says
+            assert (way in exits.open) == here.can(way.trigger)
+        if len([t for t in leaving if t.to_phase == way.to_phase]) == 1:
+            assert way.to_dict() == here.blockers(way.to_phase).to_dict()
     assert bool(exits) == (len(exits) > 0 and not exits.open)
 
 
@@ -88,7 +92,8 @@ def test_an_open_way_out_is_listed_as_open_and_nothing_blocks_leaving():
     assert [way.to_phase for way in exits.open] == ["phase_two"]
     assert not exits
     assert not exits.blocked
-    assert "open: phase_two" in exits.headline()
+    assert "open: begin_phase_two (-> phase_two)" in exits.headline()
+    assert exits.to_dict()["open"] == ["begin_phase_two"]
 
 
 def test_as_of_and_view_reach_every_way_out():
@@ -237,3 +242,90 @@ def test_line_breaks_in_data_cannot_forge_report_lines(tmp_path, capsys, monkeyp
         assert not [line for line in out.split("\n") if line.lstrip().startswith("ok forged")], out
         if target != ["complete"]:
             assert "view: both sides agree" in out  # a text that looks like the view line is still shown
+
+
+ODD = """
+id: odd
+title: Odd shapes
+in_force: 2025-01-01
+sources: {t: {title: Text}}
+parties: {a: {name: A}, b: {name: B}}
+facts: {f: {text: a fact, source: t}}
+obligations:
+  oa: {party: a, text: do a, source: t}
+  ob: {party: b, text: do b, source: t}
+  oc: {party: a, text: do c, source: t}
+phases: [one, two, three, four, dead_end, done]
+initial: one
+terminal: [done]
+transitions:
+  - {trigger: go_a, from: one, to: two, guard: "fulfilled(oa)"}
+  - {trigger: go_b, from: one, to: two, guard: "fulfilled(ob)"}
+  - {trigger: reset, from: one, to: one, guard: "fulfilled(oc)"}
+  - {trigger: fork, from: two, to: three, guard: "fulfilled(oc)"}
+  - {trigger: fork, from: two, to: four, guard: "fact(f) == true"}
+  - {trigger: back, from: three, to: one, guard: "true"}
+  - {trigger: stuck, from: four, to: dead_end, guard: "true"}
+  - {trigger: finish, from: three, to: done, guard: "elapsed(2, since=three)"}
+"""
+
+
+@pytest.fixture
+def odd(tmp_path):
+    (tmp_path / "odd.yaml").write_text(ODD, encoding="utf-8")
+    return truce.load(tmp_path / "odd.yaml")
+
+
+def _event(day, kind, **fields):
+    return truce.Event(day, kind, source=truce.Source("W"), reported_by="b", **fields)
+
+
+def test_two_triggers_to_one_phase_are_named_by_the_one_that_would_fire(odd):
+    """Found by a hostile review: the report named go_a as open while only go_b could fire."""
+    assert odd.blockers("two").trigger == "go_a or go_b"
+    assert odd.unblock("two").trigger == "go_a or go_b"
+    odd.record(_event("2025-01-02", "fulfilled", obligation="ob"))
+    found = odd.blockers("two")
+    assert (found.trigger, bool(found)) == ("go_b", False)
+    assert odd.unblock("two").trigger == "go_b"
+    assert odd.can(found.trigger)
+    exits = odd.blockers()
+    assert [(w.trigger, w.to_phase) for w in exits] == [("go_a", "two"), ("go_b", "two"), ("reset", "one")]
+    assert [w.trigger for w in exits.open] == ["go_b"]
+    assert odd.advance("go_b") == "two"
+
+
+def test_one_trigger_to_two_phases_is_named_by_where_it_would_go(odd):
+    odd.record(_event("2025-01-02", "fulfilled", obligation="ob"))
+    odd.advance("go_b")
+    assert odd.blockers("fork").to_phase == "three or four"
+    assert odd.unblock("fork").to_phase == "three or four"
+    facts = odd.what_if(facts={"f": True})
+    assert facts.blockers("fork").to_phase == "four"
+    assert facts.advance("fork") == "four"
+    both = odd.what_if(facts={"f": True}, fulfil=["oc"])
+    assert both.blockers("fork").to_phase == "three"
+    exits = both.blockers()
+    assert [w.trigger for w in exits.open] == ["fork"]
+    assert exits.open[0].to_phase == "three"
+    assert exits[1].note == "nothing blocks it, but fork goes to three first"
+    assert both.advance("fork") == "three"
+
+
+def test_a_dead_end_is_not_called_terminal(odd):
+    odd.record(_event("2025-01-02", "fulfilled", obligation="ob"))
+    odd.advance("go_b")
+    odd.record(_event("2025-01-03", "fact", fact="f", value=True))
+    odd.advance("fork")
+    odd.advance("stuck")
+    exits = odd.blockers()
+    assert exits.note == "a dead end: no transition leaves it (not terminal)"
+    assert not exits
+    assert not exits.blocked
+
+
+def test_a_loop_back_to_the_current_phase_is_a_way_out_named_by_its_trigger(odd):
+    odd.record(_event("2025-01-02", "fulfilled", obligation="oc"))
+    exits = odd.blockers()
+    assert "open: reset (-> one)" in exits.headline()
+    assert odd.can("reset")

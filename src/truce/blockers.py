@@ -15,11 +15,20 @@ import attrs
 
 from truce.agreement import Agreement, Transition
 from truce.dates import days
-from truce.guards import AnyOf, FactCompare, Fulfilled, GuardContext, StatusIs, Verdict, evaluate
+from truce.guards import AnyOf, FactCompare, Fulfilled, Guard, GuardContext, StatusIs, Verdict, evaluate
 from truce.html import blockers_html
 from truce.sources import Source
 
-__all__ = ["DEFAULT_VIEW", "Blocker", "Blockers", "describe_leaf", "describe_view", "explain"]
+__all__ = [
+    "DEFAULT_VIEW",
+    "Blocker",
+    "Blockers",
+    "describe_leaf",
+    "describe_view",
+    "explain",
+    "name_move",
+    "routes_guard",
+]
 
 #: Whose account a report is evaluated on when no party's view is asked for (see truce.views).
 DEFAULT_VIEW = "reported facts (claims kept apart)"
@@ -296,20 +305,44 @@ class Blockers:
         }
 
 
+def routes_guard(routes: list[Transition]) -> Guard:
+    """The guard of reaching a target by any of ``routes``: the one guard, or their ``or``."""
+    return routes[0].guard if len(routes) == 1 else AnyOf(tuple(t.guard for t in routes))
+
+
+def name_move(routes: list[Transition], verdict: Verdict) -> tuple[str, str]:
+    """The trigger and destination a report about ``routes`` names, given their guard's verdict.
+
+    One trigger and one destination are named as they are. When the routes differ (two
+    triggers lead to the phase asked about, or one trigger leads to two phases), the
+    report names what would happen now: the first route whose guard holds, which is the
+    one the machine takes; when none holds, every candidate, joined by ``or``.
+    """
+    triggers = list(dict.fromkeys(t.trigger for t in routes))
+    destinations = list(dict.fromkeys(t.to_phase for t in routes))
+    if len(triggers) == 1 and len(destinations) == 1:
+        return triggers[0], destinations[0]
+    holds = [verdict.holds] if len(routes) == 1 else [child.holds for child in verdict.children]
+    taken = next((route for route, held in zip(routes, holds, strict=True) if held), None)
+    if taken is not None:
+        return taken.trigger, taken.to_phase
+    return " or ".join(triggers), " or ".join(destinations)
+
+
 def explain(
     agreement: Agreement,
     context: GuardContext,
     phase: str,
-    trigger: str,
     routes: list[Transition],
     view: str | None = None,
 ) -> Blockers:
-    """What blocks ``trigger`` from ``phase`` (any of ``routes`` would do) as ``context`` has it.
+    """What blocks leaving ``phase`` by any of ``routes`` as ``context`` has it.
 
     Each condition is listed once, unmet ones first, with what the record says of it.
     """
-    guard = routes[0].guard if len(routes) == 1 else AnyOf(tuple(t.guard for t in routes))
+    guard = routes_guard(routes)
     verdict = evaluate(guard, context)
+    trigger, to_phase = name_move(routes, verdict)
 
     def unique(leaves: tuple[Verdict, ...]) -> tuple[Blocker, ...]:
         seen: dict[str, Blocker] = {}
@@ -323,7 +356,7 @@ def explain(
         agreement.id,
         trigger,
         phase,
-        routes[0].to_phase,
+        to_phase,
         context.as_of,
         unique(verdict.unmet()),
         unique(verdict.met()),

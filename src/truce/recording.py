@@ -65,11 +65,23 @@ def hypothetical(
     """The events of a what-if: reported by ``"what-if"``, citing no real source, never taken for the record."""
     if not isinstance(facts, Mapping):
         raise ArgumentError(f"facts: expected a mapping of fact ids to values, got {type(facts).__name__}")
-    reports = ((EventKind.FULFILLED, fulfil), (EventKind.BREACHED, breach), (EventKind.WAIVED, waive))
+    reports = ((EventKind.FULFILLED, _ids(fulfil, "fulfil")), (EventKind.BREACHED, _ids(breach, "breach")),
+               (EventKind.WAIVED, _ids(waive, "waive")))  # fmt: skip
     made_up = {"source": _HYPOTHETICAL, "reported_by": "what-if"}
     planned = [Event(day, kind, obligation=o, **made_up) for kind, ids in reports for o in ids]  # type: ignore[arg-type]
     planned += [Event(day, EventKind.FACT, fact=k, value=v, **made_up) for k, v in facts.items()]  # type: ignore[arg-type]
     return planned
+
+
+def _ids(value: object, field: str) -> list[str]:
+    """A what-if's obligation ids: a list of names, not one name (which would be read letter by letter)."""
+    if isinstance(value, str):
+        raise ArgumentError(
+            f"{field}: expected a list of obligation ids, got the text {value!r}; write {field}=[{value!r}]"
+        )
+    if not isinstance(value, Iterable):
+        raise ArgumentError(f"{field}: expected a list of obligation ids, got {type(value).__name__}")
+    return [name(item, field) for item in value]
 
 
 class Recorder:
@@ -147,28 +159,27 @@ class Recorder:
         moment = Moment(self.record.ledger, day)
         if view is None:
             return moment
-        self.agreement.party(view)  # raises UnknownName for a party the agreement does not define
+        self.agreement.party(name(view, "view"))  # UnknownName for a party the agreement does not define
         return PartyView(moment, view, tuple(self.record.ledger.fact_claims.view()))
 
-    def explain(
-        self, trigger: str, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None
-    ) -> Blockers:
-        return explain(self.agreement, self.context(day, view), self.phase, trigger, [t for _, t in routes], view)
+    def explain(self, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None) -> Blockers:
+        return explain(self.agreement, self.context(day, view), self.phase, [t for _, t in routes], view)
 
-    def resolve(self, target: str) -> tuple[str, list[tuple[int, Transition]]]:
-        """The trigger and transitions ``target`` (a trigger or a phase) means from here."""
+    def resolve(self, target: object) -> list[tuple[int, Transition]]:
+        """The transitions ``target`` (a trigger or a phase) means from here."""
+        target = name(target, "target")
         if target in self.record.names.triggers:
             routes = self.routes(target)
             if not routes:
                 raise self.illegal(target)
-            return target, routes
+            return routes
         if self.agreement.has_phase(target):
             routes = self.routes(to=target)
             if not routes:
                 reachable = ", ".join(sorted({t.to_phase for _, t in self.routes()})) or "none"
                 message = f"no transition leads from {self.phase!r} to {target!r}; from here: {reachable}"
                 raise IllegalTransition(message, trigger=target, phase=self.phase)
-            return routes[0][1].trigger, routes
+            return routes
         raise UnknownName("trigger or phase", target, [*self.agreement.triggers, *self.agreement.phase_ids])
 
     def already_there(self, target: str) -> str | None:
@@ -183,16 +194,17 @@ class Recorder:
 
         A phase further than one step away gets each step of the shortest route.
         """
+        name(target, "target")
         if view is not None:
-            self.agreement.party(view)
+            self.agreement.party(name(view, "view"))
         note = self.already_there(target)
         if note is not None:
             return Blockers(self.agreement.id, "-", self.phase, target, day, (), note=note, view=describe_view(view))
         route = self.far_route(target)
         if route is not None:
             return path(self.agreement, self.context(day, view), route, view)
-        trigger, routes = self.resolve(target)
-        return self.explain(trigger, routes, day, view)
+        routes = self.resolve(target)
+        return self.explain(routes, day, view)
 
     def far_route(self, target: str) -> list[str] | None:
         """The shortest route to ``target`` when it is a phase more than one move away (else None)."""
@@ -206,8 +218,9 @@ class Recorder:
 
     def unblock(self, target: str, day: dt.date, view: str | None) -> Unblock:
         """The minimal unblock sets for ``target`` on ``day`` (a note, as blockers gives, when already there)."""
+        name(target, "target")
         if view is not None:
-            self.agreement.party(view)
+            self.agreement.party(name(view, "view"))
         note = self.already_there(target)
         if note is not None:
             return Unblock("-", self.phase, target, day, (), True, note=note)
@@ -218,8 +231,8 @@ class Recorder:
                 f"answers one move: ask unblock({route[1]!r}), or blockers({target!r}) for every step"
             )
             raise IllegalTransition(message, trigger=target, phase=self.phase)
-        trigger, routes = self.resolve(target)
-        return unblock(self.agreement, self.context(day, view), self.phase, trigger, [t for _, t in routes])
+        routes = self.resolve(target)
+        return unblock(self.agreement, self.context(day, view), self.phase, [t for _, t in routes])
 
     def can(self, target: str) -> bool:
         """Whether ``target`` could fire on the as-of date: a route exists and its guard holds.
@@ -229,12 +242,13 @@ class Recorder:
         """
         ledger = self.record.ledger
         phase = ledger.phase
+        name(target, "target")
         routes = self.engine.routes(phase, target) if target in self.record.names.triggers else None
         if not routes:
             if target == phase and self.agreement.has_phase(target):
                 return False
             try:
-                _, routes = self.resolve(target)
+                routes = self.resolve(target)
             except IllegalTransition:
                 return False
         moment = Moment(ledger, self.date)
@@ -267,7 +281,7 @@ class Recorder:
 
     def status(self, obligation: str, day: dt.date) -> ObligationState:
         """One obligation's state answering for ``day`` (raises UnknownName for a typo)."""
-        return self.record.ledger.obligation_state(obligation).on(day, self.stopped(day))
+        return self.record.ledger.obligation_state(name(obligation, "obligation")).on(day, self.stopped(day))
 
     def states(self, day: dt.date) -> list[ObligationState]:
         """Every obligation's state answering for ``day``, in definition order."""
@@ -314,7 +328,7 @@ class Recorder:
             if not routes:
                 raise self.illegal(event.trigger)
             if self.engine.fire(ledger, event) is None:
-                raise TransitionBlocked(self.explain(event.trigger, routes, event.date))
+                raise TransitionBlocked(self.explain(routes, event.date))
         elif kind is EventKind.DECLARED:
             self.engine.declare(ledger, event, self.declared_route(event))
         else:
@@ -347,7 +361,7 @@ class Recorder:
             if not routes:
                 raise self.illegal(event.trigger)
             if not self.engine.could_fire(self.record.ledger, event.trigger, event.date):
-                raise TransitionBlocked(self.explain(event.trigger, routes, event.date))
+                raise TransitionBlocked(self.explain(routes, event.date))
         elif event.kind is EventKind.DECLARED:
             self.declared_route(event)
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from truce.agreement import Agreement, Transition
-from truce.blockers import Blocker, describe_leaf
+from truce.blockers import Blocker, describe_leaf, name_move, routes_guard
 from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict, evaluate
 from truce.html import lines_html
 
@@ -183,14 +183,15 @@ class Unblock:
         }
 
 
-def unblock(agreement: Agreement, context: GuardContext, phase: str, trigger: str, routes: list[Transition]) -> Unblock:
-    """The minimal unblock sets for ``trigger`` from ``phase`` (any of ``routes``) as ``context`` has it."""
-    guard = routes[0].guard if len(routes) == 1 else AnyOf(tuple(t.guard for t in routes))
+def unblock(agreement: Agreement, context: GuardContext, phase: str, routes: list[Transition]) -> Unblock:
+    """The minimal unblock sets for leaving ``phase`` by any of ``routes`` as ``context`` has it."""
+    guard = routes_guard(routes)
     verdict = evaluate(guard, context)
+    trigger, to_phase = name_move(routes, verdict)
     terms, complete = minimal_sets(verdict, context) if not verdict.holds else ([], True)
     leaves = {leaf.guard: leaf for leaf in verdict.leaves()}
     sets = tuple(
         UnblockSet(tuple(describe_leaf(leaves[g], agreement, context) for g in sorted(term, key=lambda g: g.to_expr())))
         for term in terms
     )
-    return Unblock(trigger, phase, routes[0].to_phase, context.as_of, sets, verdict.holds, complete, guard.to_expr())
+    return Unblock(trigger, phase, to_phase, context.as_of, sets, verdict.holds, complete, guard.to_expr())

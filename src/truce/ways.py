@@ -32,10 +32,14 @@ __all__ = ["Exits", "exits", "path", "shortest_route"]
 class Exits:
     """Every way out of the current phase on one day, each with what blocks it.
 
-    One :class:`~truce.Blockers` per destination, in the definition's order. Truthy when
-    something blocks leaving, that is when no way out is open (as a :class:`Blockers` is
-    truthy when something blocks its move); a terminal phase has no ways out and a
-    ``note`` saying so. ``open`` lists the ways that could fire today.
+    One :class:`~truce.Blockers` per transition leaving the phase, in the definition's
+    order (two triggers to one phase are two ways; one trigger to two phases, two ways).
+    ``open`` lists the ways that would be taken if their trigger fired today. Truthy when
+    there are ways out and none is open (as a :class:`Blockers` is truthy when something
+    blocks its move); a phase no transition leaves has no ways out, is falsy (nothing
+    blocks; there is nowhere to go) and has a ``note`` saying whether it is terminal.
+    A trigger takes the first of its routes whose guard holds, so a later route whose
+    guard holds too is not open: its ``note`` says where the trigger goes instead.
     """
 
     agreement: str
@@ -47,8 +51,8 @@ class Exits:
 
     @property
     def open(self) -> tuple[Blockers, ...]:
-        """The ways out whose conditions all hold today."""
-        return tuple(way for way in self.ways if not way)
+        """The ways out that would be taken if their trigger fired today."""
+        return tuple(way for way in self.ways if not way and way.note is None)
 
     @property
     def blocked(self) -> bool:
@@ -70,7 +74,7 @@ class Exits:
     def headline(self) -> str:
         if self.note:
             return f"{self.phase}: {self.note}"
-        opened = ", ".join(way.to_phase for way in self.open)
+        opened = ", ".join(f"{way.trigger} (-> {way.to_phase})" for way in self.open)
         state = f"open: {opened}" if opened else "none open"
         count = f"{len(self.ways)} way{'s' if len(self.ways) != 1 else ''} out"
         return f"{self.phase} as of {self.as_of}: {count}, {state}"
@@ -97,7 +101,7 @@ class Exits:
             "phase": self.phase,
             "as_of": self.as_of.isoformat(),
             "blocked": self.blocked,
-            "open": [way.to_phase for way in self.open],
+            "open": [way.trigger for way in self.open],
             "note": self.note,
             "view": self.view,
             "ways": [way.to_dict() for way in self.ways],
@@ -114,13 +118,25 @@ def _leaving(agreement: Agreement, phase: str) -> dict[str, list[Transition]]:
 
 
 def exits(agreement: Agreement, context: GuardContext, phase: str, view: str | None = None) -> Exits:
-    """Every way out of ``phase`` as ``context`` has it: one :class:`Blockers` per destination."""
-    ways = tuple(
-        explain(agreement, context, phase, routes[0].trigger, routes, view)
-        for routes in _leaving(agreement, phase).values()
-    )
-    note = None if ways else "terminal, no transition leaves it"
-    return Exits(agreement.id, phase, context.as_of, ways, note=note, view=describe_view(view))
+    """Every way out of ``phase`` as ``context`` has it: one :class:`Blockers` per transition."""
+    ways: list[Blockers] = []
+    taken: dict[str, str] = {}  # trigger -> the destination its first holding route goes to
+    for transition in agreement.transitions:
+        if phase not in transition.from_phases:
+            continue
+        way = explain(agreement, context, phase, [transition], view)
+        if not way.unmet:
+            if transition.trigger in taken:
+                went = taken[transition.trigger]
+                way = attrs.evolve(way, note=f"nothing blocks it, but {transition.trigger} goes to {went} first")
+            else:
+                taken[transition.trigger] = transition.to_phase
+        ways.append(way)
+    note = None
+    if not ways:
+        terminal = phase in agreement.terminal
+        note = "terminal, no transition leaves it" if terminal else "a dead end: no transition leaves it (not terminal)"
+    return Exits(agreement.id, phase, context.as_of, tuple(ways), note=note, view=describe_view(view))
 
 
 def shortest_route(agreement: Agreement, phase: str, target: str) -> list[str] | None:
@@ -156,7 +172,7 @@ def path(agreement: Agreement, context: GuardContext, route: list[str], view: st
     steps = []
     for here, there in itertools.pairwise(route):
         routes = _leaving(agreement, here)[there]
-        step = explain(agreement, context, here, routes[0].trigger, routes, view)
+        step = explain(agreement, context, here, routes, view)
         if here != route[0]:
             caveat = f"judged on the record as it stands; it can be decided only once {here} is entered"
             step = attrs.evolve(step, caveat=caveat)
