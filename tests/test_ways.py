@@ -329,3 +329,36 @@ def test_a_loop_back_to_the_current_phase_is_a_way_out_named_by_its_trigger(odd)
     exits = odd.blockers()
     assert "open: reset (-> one)" in exits.headline()
     assert odd.can("reset")
+
+
+SAME = """
+id: same
+title: A trigger named like a phase
+in_force: 2025-01-01
+sources: {t: {title: Text}}
+parties: {a: {name: A}}
+obligations:
+  oa: {party: a, text: do a, source: t}
+phases: [one, two, three, done]
+initial: one
+terminal: [done]
+transitions:
+  - {trigger: go, from: one, to: two, guard: "fulfilled(oa)"}
+  - {trigger: two, from: two, to: three, guard: "true"}
+  - {trigger: three, from: three, to: done, guard: "true"}
+"""
+
+
+def test_a_name_that_is_a_trigger_and_a_phase_means_the_trigger_only_where_it_can_fire(tmp_path):
+    """Found by a hostile review: blockers("two") raised although phase two was one step away."""
+    (tmp_path / "same.yaml").write_text(SAME, encoding="utf-8")
+    same = truce.load(tmp_path / "same.yaml")
+    assert same.blockers("two").to_phase == "two"  # from one: the phase
+    assert same.unblock("two").to_phase == "two"
+    assert [s.trigger for s in same.blockers("three").steps] == ["go", "two"]
+    assert not same.can("two")
+    same.record(truce.Event("2025-01-02", "fulfilled", obligation="oa", source=truce.Source("W")))
+    same.advance("go")
+    assert same.blockers("two").trigger == "two"  # from two: the trigger leaving it
+    assert same.can("two")
+    assert same.blockers("three").trigger == "two"

@@ -168,11 +168,12 @@ class Recorder:
     def resolve(self, target: object) -> list[tuple[int, Transition]]:
         """The transitions ``target`` (a trigger or a phase) means from here."""
         target = name(target, "target")
-        if target in self.record.names.triggers:
+        if target in self.record.names.triggers:  # a trigger, unless it is also a phase and cannot fire here
             routes = self.routes(target)
-            if not routes:
+            if routes:
+                return routes
+            if not self.agreement.has_phase(target):
                 raise self.illegal(target)
-            return routes
         if self.agreement.has_phase(target):
             routes = self.routes(to=target)
             if not routes:
@@ -182,9 +183,13 @@ class Recorder:
             return routes
         raise UnknownName("trigger or phase", target, [*self.agreement.triggers, *self.agreement.phase_ids])
 
+    def leaves_by(self, target: str) -> bool:
+        """Whether ``target`` is a trigger leaving the current phase (it wins over a phase of that name)."""
+        return target in self.record.names.triggers and bool(self.routes(target))
+
     def already_there(self, target: str) -> str | None:
         """``already in X (since …)`` when ``target`` is the current phase: nothing to open, nothing blocks."""
-        if target != self.phase or not self.agreement.has_phase(target):
+        if target != self.phase or not self.agreement.has_phase(target) or self.leaves_by(target):
             return None
         entered = next(c.date for c in reversed(self.record.ledger.moves()) if c.to_phase == target)
         return f"already in {target} (since {entered})"
@@ -208,7 +213,7 @@ class Recorder:
 
     def far_route(self, target: str) -> list[str] | None:
         """The shortest route to ``target`` when it is a phase more than one move away (else None)."""
-        if target in self.record.names.triggers or not self.agreement.has_phase(target) or self.routes(to=target):
+        if not self.agreement.has_phase(target) or self.routes(to=target) or self.leaves_by(target):
             return None
         return shortest_route(self.agreement, self.phase, target)
 
