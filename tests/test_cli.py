@@ -109,6 +109,8 @@ def test_diagrams(run, tmp_path):
     if shutil.which("dot"):
         run("diagram", "gaza-2025", "--format", "svg", "-o", str(target))
         assert target.read_text().lstrip().startswith(("<?xml", "<svg"))
+        printed = run("diagram", "gaza-2025", "--format", "svg").stdout  # SVG is text: it may be printed (exited 70)
+        assert printed.lstrip().startswith(("<?xml", "<svg"))
     else:
         err = run("diagram", "gaza-2025", "--format", "svg", "-o", str(target), code=4).stderr
         assert "Graphviz 'dot' program, which is not installed: install Graphviz (apt-get install graphviz" in err

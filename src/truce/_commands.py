@@ -340,9 +340,9 @@ def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
     if fmt in BINARY_FORMATS and output is None:
         _fail(f"{fmt} is binary: write it to a file with -o", EXIT_BAD_INPUT)
     content = _load(name, as_of).diagram().text(fmt)
-    if output is None:
-        assert isinstance(content, str)
-        _echo(content.rstrip("\n"))
+    if output is None:  # text formats only (binary ones were refused above); SVG comes back as bytes
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        _echo(text.rstrip("\n"))
         return
     if isinstance(content, bytes):
         Path(output).write_bytes(content)
