@@ -362,3 +362,13 @@ def test_a_name_that_is_a_trigger_and_a_phase_means_the_trigger_only_where_it_ca
     assert same.blockers("two").trigger == "two"  # from two: the trigger leaving it
     assert same.can("two")
     assert same.blockers("three").trigger == "two"
+
+
+def test_unblock_says_whose_view_it_used():
+    """Found by a hostile review: a party's view changed the sets but neither text nor JSON said so."""
+    riverside = truce.load("docs/riverside.yaml")
+    south = riverside.unblock("phase_two", view="south")
+    assert south.view.startswith("as south claims it")
+    assert "view: as south claims it" in str(south)
+    assert south.to_dict()["view"] == south.view
+    assert "view:" not in str(riverside.unblock("phase_two"))

@@ -228,7 +228,7 @@ class Recorder:
             self.agreement.party(name(view, "view"))
         note = self.already_there(target)
         if note is not None:
-            return Unblock("-", self.phase, target, day, (), True, note=note)
+            return Unblock("-", self.phase, target, day, (), True, note=note, view=describe_view(view))
         route = self.far_route(target)
         if route is not None:  # say how far it is, and what answers that
             message = (
@@ -237,7 +237,7 @@ class Recorder:
             )
             raise IllegalTransition(message, trigger=target, phase=self.phase)
         routes = self.resolve(target)
-        return unblock(self.agreement, self.context(day, view), self.phase, [t for _, t in routes])
+        return unblock(self.agreement, self.context(day, view), self.phase, [t for _, t in routes], view)
 
     def can(self, target: str) -> bool:
         """Whether ``target`` could fire on the as-of date: a route exists and its guard holds.

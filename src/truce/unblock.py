@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from truce.agreement import Agreement, Transition
-from truce.blockers import Blocker, describe_leaf, name_move, routes_guard
+from truce.blockers import DEFAULT_VIEW, Blocker, describe_leaf, describe_view, name_move, routes_guard
 from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict, evaluate
 from truce.html import lines_html
 
@@ -139,6 +139,8 @@ class Unblock:
     complete: bool = True
     guard: str = "true"
     note: str | None = None
+    #: whose account of the facts the sets were found on (see :func:`truce.blockers.describe_view`)
+    view: str = DEFAULT_VIEW
 
     def __iter__(self) -> Iterator[UnblockSet]:
         return iter(self.sets)
@@ -151,13 +153,14 @@ class Unblock:
 
     def __str__(self) -> str:
         head = f"{self.phase} -> {self.to_phase} ({self.trigger}) as of {self.as_of}"
+        view = "" if self.view == DEFAULT_VIEW else f"\n  view: {self.view}"  # a party's view: say whose
         if self.note:
-            return f"{head}: {self.note}"
+            return f"{head}: {self.note}{view}"
         if self.open:
-            return f"{head}: already open"
+            return f"{head}: already open{view}"
         if not self.sets:
-            return f"{head}: nothing would open it"
-        lines = [f"{head}: {len(self.sets)} minimal way{'s' if len(self.sets) != 1 else ''} to open it"]
+            return f"{head}: nothing would open it{view}"
+        lines = [f"{head}: {len(self.sets)} minimal way{'s' if len(self.sets) != 1 else ''} to open it{view}"]
         lines += [f"  {n}. {s.describe()}" for n, s in enumerate(self.sets, start=1)]
         if not self.complete:
             lines.append(f"  (cut short at {MAX_TERMS} sets)")
@@ -179,11 +182,14 @@ class Unblock:
             "complete": self.complete,
             "guard": self.guard,
             "note": self.note,
+            "view": self.view,
             "sets": [s.to_dict() for s in self.sets],
         }
 
 
-def unblock(agreement: Agreement, context: GuardContext, phase: str, routes: list[Transition]) -> Unblock:
+def unblock(
+    agreement: Agreement, context: GuardContext, phase: str, routes: list[Transition], view: str | None = None
+) -> Unblock:
     """The minimal unblock sets for leaving ``phase`` by any of ``routes`` as ``context`` has it."""
     guard = routes_guard(routes)
     verdict = evaluate(guard, context)
@@ -194,4 +200,6 @@ def unblock(agreement: Agreement, context: GuardContext, phase: str, routes: lis
         UnblockSet(tuple(describe_leaf(leaves[g], agreement, context) for g in sorted(term, key=lambda g: g.to_expr())))
         for term in terms
     )
-    return Unblock(trigger, phase, to_phase, context.as_of, sets, verdict.holds, complete, guard.to_expr())
+    return Unblock(
+        trigger, phase, to_phase, context.as_of, sets, verdict.holds, complete, guard.to_expr(), view=describe_view(view)
+    )
