@@ -200,6 +200,5 @@ def unblock(
         UnblockSet(tuple(describe_leaf(leaves[g], agreement, context) for g in sorted(term, key=lambda g: g.to_expr())))
         for term in terms
     )
-    return Unblock(
-        trigger, phase, to_phase, context.as_of, sets, verdict.holds, complete, guard.to_expr(), view=describe_view(view)
-    )
+    held, expr = verdict.holds, guard.to_expr()
+    return Unblock(trigger, phase, to_phase, context.as_of, sets, held, complete, expr, view=describe_view(view))
