@@ -7,7 +7,10 @@ import json
 import pickle
 from pathlib import Path
 
+import pytest
+
 import truce
+from truce.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 RIVERSIDE = DOCS / "riverside.yaml"
@@ -253,3 +256,15 @@ def test_disputed_says_who_claims_what():
     assert "DISPUTED (reported fulfilled; south claims breached)" in ceasefire.summary()
     assert "south claims breached" in ceasefire._repr_html_()
     assert truce.load(RIVERSIDE).status("detainees_released").dispute() is None
+
+
+@pytest.mark.parametrize("command", ["blockers", "unblock", "deadlines", "history", "status"])
+def test_every_cli_query_past_the_data_says_so_on_stderr(command, capsys):
+    """Found by a hostile review: only status flagged a date past the data."""
+    target = ["phase_two"] if command in ("blockers", "unblock") else []
+    assert main([command, "gaza-2025", *target, "--as-of", "2027-06-01", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "truce: note: 2027-06-01 is beyond the data (gaza-2025: data through 2026-07-01)" in captured.err
+    json.loads(captured.out)  # stdout stays clean JSON
+    main([command, "gaza-2025", *target, "--as-of", "2025-12-29"])
+    assert "beyond the data" not in capsys.readouterr().err

@@ -37,7 +37,14 @@ BINARY_FORMATS = ("png",)
 
 
 def _load(name: str, as_of: str | None = None) -> Ceasefire:
-    return load(name, as_of=as_of)
+    """The ceasefire NAME as of a date; a date past the data gets a note on stderr (stdout stays clean)."""
+    ceasefire = load(name, as_of=as_of)
+    if as_of is not None and ceasefire.beyond_data:
+        through = ceasefire.data_through
+        known = f"data through {through}" if through is not None else "no dated data"
+        _echo(f"truce: note: {ceasefire.date} is beyond the data ({ceasefire.agreement.id}: {known}); "
+              "later events may be missing", err=True)  # fmt: skip
+    return ceasefire
 
 
 def _source_json(source: Any) -> dict[str, Any] | None:
