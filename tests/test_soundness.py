@@ -16,7 +16,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import truce
-from truce.guards import Const, FactValue, Not, evaluate
+from truce.guards import AllOf, Const, FactCompare, FactValue, Fulfilled, Not, StatusIs, evaluate, walk
 from truce.status import ObligationState, ObligationStatus
 from truce.testing import ReferenceFold, agreements, check_step, guards, guided_logs
 from truce.unblock import force, minimal_sets
@@ -217,11 +217,71 @@ def _brute_force(verdict: truce.Verdict, context: object) -> list[frozenset]:
     return working
 
 
+def _subjects(guard: truce.Guard) -> list[str]:
+    return [f"o:{n.obligation}" for n in walk(guard) if isinstance(n, Fulfilled | StatusIs)] + [
+        f"f:{n.fact}" for n in walk(guard) if isinstance(n, FactCompare)
+    ]
+
+
+def _opens(guard: truce.Guard, subset: frozenset, state: Concrete) -> bool:
+    """Whether ``subset`` opens ``guard``: its obligations really fulfilled, its other leaves forced true."""
+    fulfilled = {leaf.obligation for leaf in subset if isinstance(leaf, Fulfilled)}
+    statuses = {
+        o: (ObligationStatus.FULFILLED, False) if o in fulfilled and not state.obligation_state(o).satisfied else s
+        for o, s in state.statuses.items()
+    }
+    after = attrs.evolve(state, statuses=statuses)
+    others = frozenset(leaf for leaf in subset if not isinstance(leaf, Fulfilled))
+    return evaluate(force(guard, others), after).holds
+
+
 @given(guards(OBLIGATIONS, FACTS, ANCHORS), concrete_states)
 def test_unblock_finds_exactly_the_minimal_sets_brute_force_finds(guard, state):
+    """Where every obligation and fact is read by one leaf, leaves are independent: brute force is exact."""
+    subjects = _subjects(guard)
     verdict = evaluate(guard, state)
-    if verdict.holds or len(verdict.leaves()) > 12:
+    if verdict.holds or len(verdict.leaves()) > 12 or len(subjects) != len(set(subjects)):
         return
     found, complete = minimal_sets(verdict, state)
     assert complete
-    assert set(found) == set(_brute_force(verdict, state))
+    assert set(found) == {s for s in _brute_force(verdict, state) if satisfiable(_all(s)) is not False}
+
+
+@given(guards(OBLIGATIONS, FACTS, ANCHORS), concrete_states)
+def test_every_unblock_set_opens_the_guard_and_no_part_of_it_would(guard, state):
+    """With leaves that interact (fulfilling x turns status(x) == active false), each set still opens it."""
+    verdict = evaluate(guard, state)
+    if verdict.holds or len(verdict.leaves()) > 12:
+        return
+    found, _ = minimal_sets(verdict, state)
+    for term in found:
+        assert satisfiable(_all(term)) is not False, term
+        assert _opens(guard, term, state), sorted(g.to_expr() for g in term)
+        for leaf in term:
+            assert not _opens(guard, term - {leaf}, state), f"{leaf.to_expr()} is not needed"
+
+
+def _all(term: frozenset) -> truce.Guard:
+    ordered = tuple(sorted(term, key=lambda g: g.to_expr()))
+    return Const(True) if not ordered else ordered[0] if len(ordered) == 1 else AllOf(ordered)
+
+
+def test_unblock_grows_a_set_that_fulfilling_falls_short_of():
+    """Found by a hostile review: fulfilling oa makes status(oa) == active false, so oa alone cannot open it."""
+    agreement = truce.Agreement(
+        id="g", title="g", in_force="2025-01-01", parties=[truce.Party("a", "A")],
+        obligations=[truce.Obligation(o, "a", o, truce.Source("s")) for o in ("oa", "ob")],
+        facts=[truce.FactDef("f", "f")], phases=[truce.Phase("one"), truce.Phase("two")], initial="one",
+        terminal=["two"], transitions=[truce.Transition("go", ["one"], "two", truce.parse_guard(
+            "fulfilled(oa) and (status(oa) == active or fulfilled(ob))"))],
+    )  # fmt: skip
+    ceasefire = truce.Ceasefire(agreement)
+    assert [s.describe() for s in ceasefire.unblock("two")] == ["oa [a] + ob [a]"]
+    assert ceasefire.what_if(fulfil=["oa", "ob"]).can("two")
+    for impossible in ("fact(f) >= 10 and fact(f) < 5", "fulfilled(oa) and status(oa) == active", "not true"):
+        alone = attrs.evolve(
+            agreement, transitions=[truce.Transition("go", ["one"], "two", truce.parse_guard(impossible))]
+        )
+        found = truce.Ceasefire(alone).unblock("two")
+        assert (found.sets, found.open) == ((), False), impossible
+        assert str(found).endswith("nothing would open it")

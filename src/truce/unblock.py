@@ -11,6 +11,7 @@ is then False).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -19,8 +20,26 @@ import attrs
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import DEFAULT_VIEW, Blocker, describe_leaf, describe_view, name_move, routes_guard
-from truce.guards import AllOf, AnyOf, Const, Guard, GuardContext, Not, Verdict, evaluate
+from truce.abstraction import satisfiable
+from truce.guards import (
+    After,
+    AllOf,
+    AnyOf,
+    Const,
+    Elapsed,
+    FactCompare,
+    FactValue,
+    Fulfilled,
+    Guard,
+    GuardContext,
+    Not,
+    StatusIs,
+    Verdict,
+    evaluate,
+    walk,
+)
 from truce.html import lines_html
+from truce.status import ObligationState, ObligationStatus
 
 __all__ = ["Unblock", "UnblockSet", "force", "minimal_sets", "unblock"]
 
@@ -34,9 +53,11 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
     """The minimal sets of unmet leaves whose holding makes ``verdict`` hold; and whether complete.
 
     The expansion treats leaves as independent. They are not always: making ``x`` true
-    also makes a ``not x`` elsewhere false. So sets that ask for ``x`` and ``not x`` are
-    dropped, and, given the ``context`` the verdict came from, every set is re-evaluated
-    with its leaves made true and kept only if the guard then holds.
+    also makes a ``not x`` elsewhere false, and ``fact(f) >= 10`` and ``fact(f) < 5``
+    cannot both hold. So a set is dropped when no state makes all its leaves hold at
+    once (:func:`truce.abstraction.satisfiable`, over the leaves that share a subject)
+    and, given the ``context`` the verdict came from, every set is re-evaluated with its
+    leaves made true and kept only if the guard then holds.
     """
     complete = True
 
@@ -66,9 +87,84 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
         return [frozenset({node.guard})]
 
     terms = [t for t in expand(verdict) if not any(isinstance(g, Not) and g.child in t for g in t)]
+    possible: dict[frozenset[Guard], bool] = {}
+    terms = [t for t in terms if _jointly_possible(t, possible)]
     if context is not None:
-        terms = [t for t in terms if evaluate(force(verdict.guard, t), context).holds]
+        grown: list[Term] = []
+        for term in terms:
+            found, whole = _grow(verdict.guard, term, context, _REGROW, possible)
+            grown += found
+            complete = complete and whole
+        terms = _minimise(grown)
     return sorted(terms, key=lambda t: (len(t), sorted(g.to_expr() for g in t))), complete
+
+
+#: How many times a set that falls short is grown (each time by a minimal set of what then blocks).
+_REGROW = 3
+
+
+def _grow(
+    guard: Guard, term: Term, context: GuardContext, rounds: int, possible: dict[frozenset[Guard], bool]
+) -> tuple[list[Term], bool]:
+    """``term`` if it opens ``guard``; else ``term`` grown by what then blocks; and whether complete.
+
+    Fulfilling an obligation can turn a leaf that held false (``status(x) == active``), so a
+    set read off today's verdict may fall short; what blocks once it is made true is expanded
+    in turn, a few rounds at most (beyond them the answer says it is incomplete).
+    """
+    if rounds < _REGROW and not _jointly_possible(term, possible):  # a grown set: checked afresh
+        return [], True
+    if _suffices(guard, term, context):
+        return [term], True
+    if rounds == 0:
+        return [], False
+    others = frozenset(leaf for leaf in term if not isinstance(leaf, Fulfilled))
+    after, whole = minimal_sets(evaluate(force(guard, others), _Fulfilling(context, term)))
+    found: list[Term] = []
+    for extra in after:
+        more, done = _grow(guard, term | extra, context, rounds - 1, possible)
+        found += more
+        whole = whole and done
+    return found, whole
+
+
+@functools.lru_cache(maxsize=4096)
+def _subjects(leaf: Guard) -> frozenset[str]:
+    """What a leaf reads: obligations, facts, or itself for a time atom (empty for a constant)."""
+    found: set[str] = set()
+    for node in walk(leaf):
+        if isinstance(node, Fulfilled | StatusIs):
+            found.add(f"obligation {node.obligation}")
+        elif isinstance(node, FactCompare):
+            found.add(f"fact {node.fact}")
+        elif isinstance(node, After | Elapsed):
+            found.add(node.to_expr())
+    return frozenset(found)
+
+
+def _jointly_possible(term: Term, known: dict[frozenset[Guard], bool]) -> bool:
+    """Whether some state makes every leaf of ``term`` hold at once.
+
+    Leaves that read different subjects are independent, so only the groups that share
+    one are searched together (each group once per call of :func:`minimal_sets`); a
+    search that runs out of budget keeps the set (it is then re-checked, not dropped).
+    """
+    groups: list[tuple[set[str], list[Guard]]] = []
+    for leaf in term:
+        subjects, leaves = set(_subjects(leaf)), [leaf]
+        for group in [g for g in groups if g[0] & subjects]:
+            groups.remove(group)
+            subjects |= group[0]
+            leaves += group[1]
+        groups.append((subjects, leaves))
+    for _, leaves in groups:
+        key = frozenset(leaves)
+        if key not in known:
+            ordered = tuple(sorted(leaves, key=lambda g: g.to_expr()))
+            known[key] = satisfiable(ordered[0] if len(ordered) == 1 else AllOf(ordered), budget=10_000) is not False
+        if not known[key]:
+            return False
+    return True
 
 
 def _minimise(terms: list[Term]) -> list[Term]:
@@ -81,6 +177,47 @@ def _minimise(terms: list[Term]) -> list[Term]:
             kept.append(term)
             by_size.setdefault(len(term), []).append(term)
     return kept
+
+
+def _suffices(guard: Guard, term: Term, context: GuardContext) -> bool:
+    """Whether ``guard`` holds once ``term`` is made true: its obligations fulfilled, its other leaves forced."""
+    if not any(isinstance(leaf, Fulfilled) and leaf.obligation in _read_twice(guard) for leaf in term):
+        return evaluate(force(guard, term), context).holds  # fulfilling changes nothing else: force it
+    others = frozenset(leaf for leaf in term if not isinstance(leaf, Fulfilled))
+    return evaluate(force(guard, others), _Fulfilling(context, term)).holds
+
+
+@functools.lru_cache(maxsize=256)
+def _read_twice(guard: Guard) -> frozenset[str]:
+    """The obligations more than one leaf of ``guard`` reads (where fulfilling one leaf moves another)."""
+    read = [n.obligation for n in walk(guard) if isinstance(n, Fulfilled | StatusIs)]
+    return frozenset(o for o in read if read.count(o) > 1)
+
+
+class _Fulfilling:
+    """``context`` as it would be with the obligations a set asks fulfilled actually fulfilled.
+
+    Forcing ``fulfilled(x)`` to true is not enough to re-check a set: fulfilling ``x`` also
+    makes ``status(x) == active`` false elsewhere in the guard. So the re-check reads those
+    obligations as fulfilled, and every other leaf of the set as forced.
+    """
+
+    def __init__(self, context: GuardContext, term: Term) -> None:
+        self._context = context
+        self._fulfilled = {leaf.obligation for leaf in term if isinstance(leaf, Fulfilled)}
+        self.as_of = context.as_of
+
+    def obligation_state(self, obligation: str) -> ObligationState:
+        state = self._context.obligation_state(obligation)
+        if obligation not in self._fulfilled or state.satisfied:
+            return state
+        return attrs.evolve(state, base=ObligationStatus.FULFILLED, since=self.as_of, claims=(), evidence=None)
+
+    def fact_value(self, name: str) -> FactValue | None:
+        return self._context.fact_value(name)
+
+    def anchor_date(self, anchor: str) -> dt.date | None:
+        return self._context.anchor_date(anchor)
 
 
 def force(guard: Guard, true_leaves: frozenset[Guard]) -> Guard:
