@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
+from truce.abstraction import satisfiable
 from truce.agreement import Agreement, Transition
 from truce.blockers import DEFAULT_VIEW, Blocker, describe_leaf, describe_view, name_move, routes_guard
-from truce.abstraction import satisfiable
 from truce.guards import (
     After,
     AllOf,
