@@ -12,6 +12,8 @@ import operator
 import os
 from pathlib import Path
 
+import attrs
+
 from truce.agreement import Agreement
 from truce.ceasefire import Ceasefire
 from truce.dates import DateLike
@@ -19,6 +21,7 @@ from truce.errors import LoadError, Problem, TruceError
 from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.loading import check_arguments, load_agreement, load_events, read_bundled
+from truce.logs import read_log
 from truce.record import Names, problems
 
 __all__ = ["load"]
@@ -48,7 +51,10 @@ def load(
         path = Path(name_or_path)
         agreement = load_agreement(path, limits=limits)
         log = Path(events) if events is not None else _sibling_log(path)
-        loaded = load_events(log, agreement, limits=limits) if log is not None else []
+        if log is None:
+            return _replay(agreement, [], as_of)
+        loaded, lines = read_log(log, agreement, limits=limits)
+        return _replay(agreement, loaded, as_of, _Lines(str(log), lines))
     else:
         agreement, loaded = read_bundled(str(name_or_path))
         if events is not None:
@@ -68,11 +74,22 @@ def _sibling_log(path: Path) -> Path | None:
     return None
 
 
-def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
+@attrs.frozen
+class _Lines:
+    """Where a log's events are: its file and the line each starts on."""
+
+    path: str
+    lines: list[int | None]
+
+
+def _replay(
+    agreement: Agreement, events: list[Event], as_of: DateLike | None, where: _Lines | None = None
+) -> Ceasefire:
     """Record ``events``; on refusal, one problem per line, and every event's name and order problems at once."""
     names, last, found = Names.of(agreement), None, []
-    for n, event in enumerate(events):  # the checks that need no replay: all of them, not only the first
-        found += [_at(agreement, n, event, str(p)) for p in problems(names, event, last)]
+    for n, event in enumerate(events if where is None else ()):  # a file's log: checked as it was read
+        # the checks that need no replay: all of them, not only the first
+        found += [_at(agreement, n, event, str(p), where) for p in problems(names, event, last)]
         last = event.date if last is None or event.date > last else last
     if found:
         raise LoadError(found)
@@ -82,9 +99,12 @@ def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -
     except TruceError as exc:
         n = getattr(exc, "index", 0)
         inner = getattr(exc, "problems", None) or (str(exc),)
-        raise LoadError([_at(agreement, n, events[n], str(p)) for p in inner]) from None
+        raise LoadError([_at(agreement, n, events[n], str(p), where) for p in inner]) from None
     return ceasefire.as_of(as_of) if as_of is not None else ceasefire
 
 
-def _at(agreement: Agreement, n: int, event: Event, message: str) -> Problem:
-    return Problem(f"event {n} ({event.date} {event.kind}): {message}", path=agreement.id)
+def _at(agreement: Agreement, n: int, event: Event, message: str, where: _Lines | None) -> Problem:
+    if where is None:  # a bundled log merged with one's own: no single file to point into
+        return Problem(f"event {n} ({event.date} {event.kind}): {message}", path=agreement.id)
+    field = f"events[{n}].trigger" if event.trigger is not None else f"events[{n}]"
+    return Problem(message, path=where.path, line=where.lines[n], field=field)
