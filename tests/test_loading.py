@@ -123,7 +123,7 @@ def test_json_lines_logs_and_torn_last_lines(tmp_path, riverside_path):
         kept = truce.load(definition)
     assert kept.status("detainees_released").progress == 5
     write(tmp_path, "r.events.jsonl", line[:20] + "\n" + line + "\n")
-    with pytest.raises(truce.LoadError, match=r"r\.events\.jsonl:1: malformed JSON"):
+    with pytest.raises(truce.LoadError, match=r"r\.events\.jsonl:1: events\[0\]: malformed JSON"):
         truce.load(definition)
 
 

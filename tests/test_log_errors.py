@@ -141,3 +141,20 @@ def test_definition_errors_list_allowed_values_and_explain_thousands_separators(
     assert expected in str(caught.value)
     assert "PartyKind" not in str(caught.value)
     assert "ObligationKind" not in str(caught.value)
+
+
+def test_malformed_json_lines_are_reported_with_the_other_problems(tmp_path, capsys):
+    log = (
+        '{"date": "2025-04-02", "kind": "fulfilled", "obligation": "detainees_released"\n'
+        '{"date": "2025-04-03", "kind": "fulfilled", "obligation": "nope"}\n'
+        '{"date": "2025-04-03", "date": "2025-04-04", "kind": "incident", "text": "x"}\n'
+        '{"date": "2025-04-05", "kind": "incident", "text": "last"}\n'
+    )
+    lines = _check(tmp_path, capsys, log, suffix=".events.jsonl")
+    assert [_where(line) for line in lines] == [
+        ("r.events.jsonl:1", "events[0]"),
+        ("r.events.jsonl:2", "events[1].obligation"),
+        ("r.events.jsonl:3", "events[2]"),
+    ]
+    assert "malformed JSON" in lines[0]
+    assert "duplicate key 'date'" in lines[2]

@@ -190,6 +190,14 @@ def _lone_surrogate(value: object) -> bool:
     return False
 
 
+@attrs.frozen
+class _Unreadable:
+    """A JSON Lines line that is no event at all, kept in place so its problem is reported
+    with every other line's rather than stopping the read."""
+
+    problem: str
+
+
 def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int | None, Any]]:
     """``(line, raw event)`` pairs from JSON Lines, checked line by line as they are read.
 
@@ -220,20 +228,24 @@ def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int
             if torn:
                 warnings.warn(TornLogWarning(path, number, repr(body[:60])), stacklevel=5)
                 return
-            raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path, line=number)]) from None
+            yield number, _Unreadable(f"not UTF-8 text (byte {exc.start})")
+            continue
         if len(text) > longest:
             raise LoadError([Problem(f"a line of {len(text)} characters is too long", path=path, line=number)])
         try:
             record = decoder.decode(text)
         except _DuplicateKey as exc:
-            raise LoadError([Problem(f"duplicate key {exc.key!r}", path=path, line=number)]) from None
+            yield number, _Unreadable(f"duplicate key {exc.key!r}")
+            continue
         except (ValueError, RecursionError) as exc:
             if torn:
                 warnings.warn(TornLogWarning(path, number, text), stacklevel=5)
                 return
-            raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
+            yield number, _Unreadable(f"malformed JSON: {exc}")  # reported with the other lines' problems
+            continue
         if ("\\ud" in text or "\\uD" in text) and _lone_surrogate(record):
-            raise LoadError([Problem("text with a lone surrogate (\\ud800-\\udfff)", path=path, line=number)])
+            yield number, _Unreadable("text with a lone surrogate (\\ud800-\\udfff)")
+            continue
         yield number, record
 
 
@@ -389,7 +401,11 @@ def _read_events(
     events, last = [], None
     for n, (line, raw) in enumerate(records):
         before = len(problems.items)
-        event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems, limits=limits)
+        if isinstance(raw, _Unreadable):
+            problems.add(raw.problem, f"events[{n}]")
+            event = None
+        else:
+            event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems, limits=limits)
         if event is not None and names is not None:  # what recording would refuse, found with the rest
             for name, message in field_problems(names, event, last):
                 problems.add(message, f"events[{n}].{name}")
