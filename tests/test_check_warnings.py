@@ -71,11 +71,24 @@ def test_the_warnings_say_what_is_wrong_in_the_python_api(tmp_path):
     mismatch = found["fact-type-mismatch"].message
     assert "'true' (text)" in mismatch
     assert "fact(hostilities_resumed) == true" in mismatch
-    assert "can never hold" in mismatch
+    assert "which is always false on it" in mismatch
     assert "2025-04-03, earlier than 2025-04-04" in found["deadline-moved-earlier"].message
     strict = truce.verify(ceasefire, strict=True)
     assert not strict.ok
     assert {f.code for f in strict.errors} >= set(WARNED)
+
+
+def test_a_mismatch_under_not_equal_says_the_comparison_always_holds(tmp_path):
+    definition = (
+        (DOCS / "riverside.yaml")
+        .read_text(encoding="utf-8")
+        .replace("guard: fact(hostilities_resumed) == true", "guard: not fact(hostilities_resumed) != true")
+    )
+    log = f'  - {{date: 2025-04-02, kind: fact, fact: hostilities_resumed, value: "true", {SOURCED}}}\n'
+    path = _agreement(tmp_path, log)
+    path.write_text(definition, encoding="utf-8")
+    (found,) = [f for f in truce.verify(truce.load(path)).warnings if f.code == "fact-type-mismatch"]
+    assert "fact(hostilities_resumed) != true (true/false) in collapse, which is always true" in found.message
 
 
 def test_a_number_written_as_text_against_a_numeric_guard_is_a_mismatch(tmp_path):

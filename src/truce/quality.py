@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from truce.agreement import Agreement
 from truce.events import Event, EventKind
+from truce.guard_tree import _OPS
 from truce.guards import FactCompare, walk
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def _fact_types(agreement: Agreement, events: Iterable[Event]) -> Iterator[Conce
                     "fact-type-mismatch",
                     (event.fact, trigger),
                     f"{_what(event)}: {event.value!r} ({given}) is tested by {compare.to_expr()} ({wanted}) "
-                    f"in {trigger}, which can never hold on it",
+                    f"in {trigger}, which is {_outcome(event.value, compare)} on it whatever was meant",
                 )
 
 
@@ -91,6 +92,15 @@ def _earlier_deadlines(ceasefire: Ceasefire) -> Iterator[Concern]:
                     "an extension gives more time (record an earlier deadline in the definition)",
                 )
             before = extension.due or before
+
+
+def _outcome(value: object, compare: FactCompare) -> str:
+    """What the comparison gives on ``value``, as the guard evaluates it (a type error is false)."""
+    try:
+        holds = _OPS[compare.op](value, compare.value)
+    except TypeError:
+        holds = False
+    return "always true" if holds else "always false"
 
 
 def _what(event: Event) -> str:
