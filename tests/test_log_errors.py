@@ -158,3 +158,15 @@ def test_malformed_json_lines_are_reported_with_the_other_problems(tmp_path, cap
     ]
     assert "malformed JSON" in lines[0]
     assert "duplicate key 'date'" in lines[2]
+
+
+def test_a_refused_event_of_ones_own_log_merged_with_bundled_events_names_its_file_line_and_index(tmp_path):
+    extra = tmp_path / "mine.events.yaml"
+    extra.write_text(
+        "- {date: 2025-12-30, kind: incident, text: a report, source: {title: Mine}}\n"
+        "- {date: 2025-12-31, kind: transition, trigger: hold_72_hours, source: {title: Mine}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(truce.LoadError) as caught:
+        truce.load("thailand-cambodia-2025", events=extra)
+    assert str(caught.value.problems[0]).startswith(f"{extra}:2: events[1].trigger: hold_72_hours cannot fire")

@@ -8,11 +8,8 @@ to know where its events came from.
 from __future__ import annotations
 
 import heapq
-import operator
 import os
 from pathlib import Path
-
-import attrs
 
 from truce.agreement import Agreement
 from truce.ceasefire import Ceasefire
@@ -20,7 +17,7 @@ from truce.dates import DateLike
 from truce.errors import LoadError, Problem, TruceError
 from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
-from truce.loading import check_arguments, load_agreement, load_events, read_bundled
+from truce.loading import check_arguments, load_agreement, read_bundled
 from truce.logs import read_log
 from truce.record import Names, problems
 
@@ -54,15 +51,19 @@ def load(
         if log is None:
             return _replay(agreement, [], as_of)
         loaded, lines = read_log(log, agreement, limits=limits)
-        return _replay(agreement, loaded, as_of, _Lines(str(log), lines))
-    else:
-        agreement, loaded = read_bundled(str(name_or_path))
-        if events is not None:
-            # in date order, the bundled events first on a shared day: a log of one's own
-            # (imported incidents, say) may fall between the bundled events
-            extra = load_events(events, agreement, limits=limits)
-            loaded = list(heapq.merge(loaded, extra, key=operator.attrgetter("date")))
-    return _replay(agreement, loaded, as_of)
+        return _replay(agreement, loaded, as_of, _places(str(log), lines))
+    agreement, loaded = read_bundled(str(name_or_path))
+    bundled = _places(f"truce/agreements/{agreement.id}.events.yaml", [None] * len(loaded))
+    if events is None:
+        return _replay(agreement, loaded, as_of, bundled)
+    # in date order, the bundled events first on a shared day: a log of one's own
+    # (imported incidents, say) may fall between the bundled events
+    extra, lines = read_log(events, agreement, limits=limits)
+    merged = list(
+        heapq.merge(zip(loaded, bundled, strict=True), zip(extra, _places(str(events), lines), strict=True),
+                    key=lambda pair: pair[0].date)
+    )  # fmt: skip
+    return _replay(agreement, [event for event, _ in merged], as_of, [place for _, place in merged])
 
 
 def _sibling_log(path: Path) -> Path | None:
@@ -74,22 +75,25 @@ def _sibling_log(path: Path) -> Path | None:
     return None
 
 
-@attrs.frozen
-class _Lines:
-    """Where a log's events are: its file and the line each starts on."""
+#: Where an event is: its log file, the line it starts on (None where unknown), its index there.
+_Place = tuple[str, int | None, int]
 
-    path: str
-    lines: list[int | None]
+
+def _places(path: str, lines: list[int | None]) -> list[_Place]:
+    return [(path, line, n) for n, line in enumerate(lines)]
 
 
 def _replay(
-    agreement: Agreement, events: list[Event], as_of: DateLike | None, where: _Lines | None = None
+    agreement: Agreement, events: list[Event], as_of: DateLike | None, places: list[_Place] | None = None
 ) -> Ceasefire:
-    """Record ``events``; on refusal, one problem per line, and every event's name and order problems at once."""
+    """Record ``events``; on refusal, one problem per line, and every event's name and order problems at once.
+
+    Events read from files (``places`` given) were checked for names and order as they were read.
+    """
     names, last, found = Names.of(agreement), None, []
-    for n, event in enumerate(events if where is None else ()):  # a file's log: checked as it was read
+    for n, event in enumerate(events if places is None else ()):
         # the checks that need no replay: all of them, not only the first
-        found += [_at(agreement, n, event, str(p), where) for p in problems(names, event, last)]
+        found += [_at(agreement, n, event, str(p), places) for p in problems(names, event, last)]
         last = event.date if last is None or event.date > last else last
     if found:
         raise LoadError(found)
@@ -99,12 +103,13 @@ def _replay(
     except TruceError as exc:
         n = getattr(exc, "index", 0)
         inner = getattr(exc, "problems", None) or (str(exc),)
-        raise LoadError([_at(agreement, n, events[n], str(p), where) for p in inner]) from None
+        raise LoadError([_at(agreement, n, events[n], str(p), places) for p in inner]) from None
     return ceasefire.as_of(as_of) if as_of is not None else ceasefire
 
 
-def _at(agreement: Agreement, n: int, event: Event, message: str, where: _Lines | None) -> Problem:
-    if where is None:  # a bundled log merged with one's own: no single file to point into
+def _at(agreement: Agreement, n: int, event: Event, message: str, places: list[_Place] | None) -> Problem:
+    if places is None:
         return Problem(f"event {n} ({event.date} {event.kind}): {message}", path=agreement.id)
-    field = f"events[{n}].trigger" if event.trigger is not None else f"events[{n}]"
-    return Problem(message, path=where.path, line=where.lines[n], field=field)
+    path, line, index = places[n]
+    field = f"events[{index}].trigger" if event.trigger is not None else f"events[{index}]"
+    return Problem(message, path=path, line=line, field=field)
