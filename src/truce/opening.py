@@ -19,7 +19,6 @@ from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.loading import check_arguments, load_agreement, read_bundled
 from truce.logs import read_log
-from truce.record import Names, problems
 
 __all__ = ["load"]
 
@@ -49,7 +48,7 @@ def load(
         agreement = load_agreement(path, limits=limits)
         log = Path(events) if events is not None else _sibling_log(path)
         if log is None:
-            return _replay(agreement, [], as_of)
+            return _replay(agreement, [], as_of, [])
         loaded, lines = read_log(log, agreement, limits=limits)
         return _replay(agreement, loaded, as_of, _places(str(log), lines))
     agreement, loaded = read_bundled(str(name_or_path))
@@ -83,33 +82,20 @@ def _places(path: str, lines: list[int | None]) -> list[_Place]:
     return [(path, line, n) for n, line in enumerate(lines)]
 
 
-def _replay(
-    agreement: Agreement, events: list[Event], as_of: DateLike | None, places: list[_Place] | None = None
-) -> Ceasefire:
-    """Record ``events``; on refusal, one problem per line, and every event's name and order problems at once.
-
-    Events read from files (``places`` given) were checked for names and order as they were read.
-    """
-    names, last, found = Names.of(agreement), None, []
-    for n, event in enumerate(events if places is None else ()):
-        # the checks that need no replay: all of them, not only the first
-        found += [_at(agreement, n, event, str(p), places) for p in problems(names, event, last)]
-        last = event.date if last is None or event.date > last else last
-    if found:
-        raise LoadError(found)
+def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None, places: list[_Place]) -> Ceasefire:
+    """Record ``events``, read from the files ``places`` names (which checked their names and
+    order as they read them); a refused event is reported at its file, line and field."""
     ceasefire = Ceasefire(agreement)
     try:
         ceasefire.extend(events)
     except TruceError as exc:
         n = getattr(exc, "index", 0)
         inner = getattr(exc, "problems", None) or (str(exc),)
-        raise LoadError([_at(agreement, n, events[n], str(p), places) for p in inner]) from None
+        raise LoadError([_at(events[n], str(p), places[n]) for p in inner]) from None
     return ceasefire.as_of(as_of) if as_of is not None else ceasefire
 
 
-def _at(agreement: Agreement, n: int, event: Event, message: str, places: list[_Place] | None) -> Problem:
-    if places is None:
-        return Problem(f"event {n} ({event.date} {event.kind}): {message}", path=agreement.id)
-    path, line, index = places[n]
+def _at(event: Event, message: str, place: _Place) -> Problem:
+    path, line, index = place
     field = f"events[{index}].trigger" if event.trigger is not None else f"events[{index}]"
     return Problem(message, path=path, line=line, field=field)
