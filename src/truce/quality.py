@@ -1,9 +1,9 @@
 """Data-quality warnings on an event log that loads: what is legal but probably a mistake.
 
 A log can be well-formed and still say something its author did not mean: a fact reported
-as the text ``"true"`` where a guard tests ``== true`` (the guard can then never hold), a
-count above the obligation's target, an "extension" that moves a deadline earlier, an
-event nobody can check because it cites no source. Refusing these would refuse true data
+as the text ``"true"`` where a guard tests ``== true`` (the comparison is then false
+whatever was meant), a count above the obligation's target, an "extension" that moves a
+deadline earlier, an event nobody can check because it cites no source. Refusing these would refuse true data
 written loosely, so :func:`concerns` only names them; :func:`truce.verify` turns them into
 warnings, and ``truce check --strict`` into errors.
 """
@@ -28,7 +28,14 @@ Concern = tuple[str, tuple[str, ...], str]
 
 
 def concerns(ceasefire: Ceasefire) -> Iterator[Concern]:
-    """Every data-quality concern about ``ceasefire``'s events, in log order within each kind."""
+    """Every data-quality concern about ``ceasefire``'s events, in log order within each kind.
+
+    >>> import truce
+    >>> riverside = truce.load_agreement("docs/riverside.yaml")
+    >>> unsourced = truce.Event("2025-04-02", "fulfilled", obligation="detainees_released")
+    >>> [code for code, _ids, _message in concerns(truce.Ceasefire(riverside, [unsourced]))]
+    ['unsourced-event']
+    """
     agreement, events = ceasefire.agreement, ceasefire.events
     yield from _unsourced(events)
     yield from _above_target(agreement, events)
