@@ -3,9 +3,9 @@
 A log can be well-formed and still say something its author did not mean: a fact reported
 as the text ``"true"`` where a guard tests ``== true`` (the comparison is then false
 whatever was meant), a count above the obligation's target, an "extension" that moves a
-deadline earlier, an event nobody can check because it cites no source. Refusing these would refuse true data
-written loosely, so :func:`concerns` only names them; :func:`truce.verify` turns them into
-warnings, and ``truce check --strict`` into errors.
+deadline earlier, an event nobody can check because it cites no source. Refusing these
+would refuse true data written loosely, so :func:`concerns` only names them;
+:func:`truce.verify` turns them into warnings, and ``truce check --strict`` into errors.
 """
 
 from __future__ import annotations
