@@ -108,7 +108,7 @@ def test_bad_values_in_files_are_still_reported_with_their_field_and_line():
     with pytest.raises(truce.DefinitionError) as caught:
         truce.load_agreement("x.yaml", text=text)
     fields = {p.field for p in caught.value.problems}
-    assert {"parties.north", "obligations.detainees_released.due"} <= fields
+    assert {"parties.north.kind", "obligations.detainees_released.due"} <= fields
     assert all(p.line for p in caught.value.problems)
 
 

@@ -41,9 +41,9 @@ def test_dates_accept_iso_text_and_date_objects():
         ({"kind": "incident", "text": "x", "obligation": "o"}, "does not take obligation"),
         ({"kind": "fact", "fact": "f", "value": 1, "due": "2025-02-01"}, "does not take due"),
         ({"kind": "extended", "obligation": "o", "due": "2025-02-01", "value": 3}, "does not take value"),
-        ({"kind": "incident", "text": "x", "source": "Reuters"}, "source: expected Source, got str"),
-        ({"kind": "incident", "text": b"x"}, "text: expected str, got bytes"),
-        ({"kind": "incident", "text": "x", "reported_by": 7}, "reported_by: expected str, got int"),
+        ({"kind": "incident", "text": "x", "source": "Reuters"}, "source: expected a source, got text"),
+        ({"kind": "incident", "text": b"x"}, "text: expected text, got bytes"),
+        ({"kind": "incident", "text": "x", "reported_by": 7}, "reported_by: expected text, got a number"),
     ],
 )
 def test_each_kind_needs_its_fields(kwargs, complaint):

@@ -112,7 +112,9 @@ def test_loading_names_the_refused_event(tmp_path, riverside_path):
         "- {date: 2025-04-02, kind: fulfilled, obligation: pull_back}\n"
         "- {date: 2025-04-03, kind: transition, trigger: begin_phase_two}\n"
     )
-    with pytest.raises(truce.LoadError, match=r"event 1 \(2025-04-03 transition\).*blocked"):
+    with pytest.raises(
+        truce.LoadError, match=r"riverside.events.yaml:2: events\[1\].trigger: begin_phase_two is blocked"
+    ):
         truce.load(riverside_path, events=log)
 
 

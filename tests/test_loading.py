@@ -57,7 +57,7 @@ def test_definition_errors_name_file_line_and_field(tmp_path, riverside_path):
     with pytest.raises(truce.DefinitionError) as caught:
         truce.load(path)
     rendered = str(caught.value)
-    assert "obligations.pull_back: 'retreat' is not a valid ObligationKind" in rendered
+    assert "obligations.pull_back.kind: 'retreat' is not one of cessation, freeze" in rendered
     assert "agreement.in_force: '2025-04-31' is not a date" in rendered
     assert all(p.path == str(path) for p in caught.value.problems)
     assert any(p.line for p in caught.value.problems)
@@ -123,7 +123,7 @@ def test_json_lines_logs_and_torn_last_lines(tmp_path, riverside_path):
         kept = truce.load(definition)
     assert kept.status("detainees_released").progress == 5
     write(tmp_path, "r.events.jsonl", line[:20] + "\n" + line + "\n")
-    with pytest.raises(truce.LoadError, match=r"r\.events\.jsonl:1: malformed JSON"):
+    with pytest.raises(truce.LoadError, match=r"r\.events\.jsonl:1: events\[0\]: malformed JSON"):
         truce.load(definition)
 
 

@@ -297,25 +297,12 @@ def deadlines(name: str, as_of: str | None, as_json: bool) -> None:
         _echo(deadline.describe())
 
 
-def check(name: str, as_json: bool) -> None:
-    """Verify an agreement (a bundled name or a YAML file); exit 1 if it has errors."""
-    from truce.provenance import copy_only
+def check(name: str, as_json: bool, strict: bool = False) -> None:
+    """Verify an agreement (a bundled name or a YAML file) and its event log; exit 1 if it has errors."""
     from truce.verification import Finding, Report, Severity, verify
 
     try:
-        ceasefire = _load(name)
-        report = verify(ceasefire.agreement)
-        weak = tuple(
-            Finding(
-                Severity.WARNING,
-                "copy-only-source",
-                tuple(x for x in (e.subject, e.trigger, e.to) if x),
-                f"{e.date} {e.kind} {e.subject or e.trigger or e.to} rests only on a copy: "
-                + (e.source.cite() if e.source else ""),
-            )
-            for e in copy_only(ceasefire.events)
-        )
-        report = Report(report.agreement, report.findings + weak)
+        report = verify(_load(name), strict=strict)
     except DefinitionError as exc:
         problems: tuple[Problem, ...] = exc.problems
         report = Report(name, tuple(Finding(Severity.ERROR, "definition", (), str(p)) for p in problems))

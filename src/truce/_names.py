@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import keyword
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
 _RESERVED = frozenset({"and", "or", "not", "true", "false", "True", "False", "None"})
@@ -29,6 +30,21 @@ def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     Typed with ``Any`` because mypy's attrs plugin cannot bind a generic converter.
     """
     return tuple(items)
+
+
+_Enum = TypeVar("_Enum", bound=enum.StrEnum)
+
+
+def choice(kind: type[_Enum], field: str, value: object) -> _Enum:
+    """``value`` as a member of ``kind`` (for an attrs converter); a value that is none of them
+    is refused with the allowed values (``kind: 'militia' is not one of state, armed_group,
+    ...``), not with the enum's Python name."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)  # type: ignore[arg-type]  # anything: a bad one is refused here
+    except ValueError:
+        raise ValueError(f"{field}: {str(value)[:40]!r} is not one of {', '.join(kind)}") from None
 
 
 def check_id(_instance: Any, attribute: Any, value: Any) -> None:

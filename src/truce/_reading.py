@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ import attrs
 
 from truce.agreement import Agreement
 from truce.dates import to_date
-from truce.errors import ArgumentError, DefinitionError, EventError, LoadError, Problem
+from truce.errors import ArgumentError, DefinitionError, EventError, LoadError, Problem, what_is
 from truce.limits import Limits
 from truce.sources import Source, SourceKind
 
@@ -68,7 +69,7 @@ def _mapping(value: object, field: str, problems: _Problems, where: object = Non
 
 
 def _kind(value: object) -> str:
-    return "nothing" if value is None else type(value).__name__
+    return what_is(value)
 
 
 def _text(data: Mapping[str, Any], key: str, field: str, problems: _Problems, *, required: bool = False) -> str | None:
@@ -105,13 +106,29 @@ def _build(factory: Callable[..., Any], field: str, problems: _Problems, where: 
     """Call an attrs constructor, turning its validation errors into problems."""
     try:
         return factory(**kwargs)
-    except (DefinitionError, EventError) as exc:  # the constructor refused: a problem with this entry
+    except EventError as exc:  # an event refused: a problem with one of its fields names it (events[3].due)
         for problem in exc.problems:
-            problems.add(problem.message, field, where)
+            problems.add(problem.message, f"{field}.{problem.field}" if problem.field else field, where)
+        return None
+    except DefinitionError as exc:  # the constructor refused: a problem with this entry
+        for problem in exc.problems:
+            problems.add(*_placed(problem.message, field), where)
         return None
     except (ValueError, TypeError) as exc:
-        problems.add(str(exc), field, where)
+        problems.add(*_placed(str(exc), field), where)
         return None
+
+
+_FIELD_FIRST = re.compile(r"([a-z_]+): ")
+
+
+def _placed(message: str, field: str) -> tuple[str, str]:
+    """A constructor's ``kind: 'x' is not one of ...`` as the message and the field it is about
+    (``parties.south.kind``), so it reads like every other problem with a field."""
+    match = _FIELD_FIRST.match(message)
+    if match is None:
+        return message, field
+    return message[match.end() :], f"{field}.{match[1]}"
 
 
 def _with_path(problem: Problem, path: str) -> Problem:

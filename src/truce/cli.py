@@ -121,7 +121,9 @@ def _parser() -> argparse.ArgumentParser:
         sub = command(run, *arguments)
         for option in options:
             option(sub)
-    as_json(command(check, "name"))
+    sub = command(check, "name")
+    as_json(sub)
+    sub.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any)")
     sub = command(diagram, "name")
     as_of(sub)
     sub.add_argument("--format", dest="fmt", choices=FORMATS, default="mermaid", help="default: mermaid")

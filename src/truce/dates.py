@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from truce.errors import DateError
+from truce.errors import DateError, what_is
 
 __all__ = ["EARLIEST", "LATEST", "MAX_OFFSET_DAYS", "DateLike", "days", "optional_date", "to_date"]
 
@@ -55,7 +55,8 @@ def to_date(value: object, *, field: str = "date") -> dt.date:
     elif type(value).__name__ == "datetime64" and type(value).__module__ == "numpy":
         day = _from_numpy(value, field)
     else:
-        raise DateError(f"{field}: expected a date (YYYY-MM-DD), got {type(value).__name__} {str(value)[:40]!r}")
+        shown = "" if isinstance(value, dict | list) else f" {str(value)[:40]}"
+        raise DateError(f"{field}: expected a date (YYYY-MM-DD), got {what_is(value)}{shown}")
     if not EARLIEST <= day <= LATEST:
         raise DateError(f"{field}: {day.isoformat()} is outside the dates truce takes ({EARLIEST} to {LATEST})")
     return day

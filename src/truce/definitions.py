@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from truce.dates import EARLIEST, LATEST
 from truce.errors import DefinitionError
 from truce.guards import After, Const, FactCompare, Guard, parse_guard
 from truce.identifiers import IDENTIFIER_FIELDS, Identifiers
-from truce.limits import DEFAULT_LIMITS, Limits, check_number
+from truce.limits import DEFAULT_LIMITS, Limits, check_number, not_a_number
 from truce.obligations import Due, Measure, Obligation
 from truce.parties import Party
 from truce.sources import Source
@@ -249,10 +250,19 @@ def _read_measure(value: object, field: str, problems: _Problems, where: object)
     data = _mapping(value, field, problems, where)
     if data is None:
         return None
-    _keys(data, ("unit", "target"), field, problems)
     target = data.get("target")
+    cut = [str(k) for k in data if k not in ("unit", "target") and re.fullmatch(r"\d{3}", str(k))]
+    if cut and isinstance(target, int) and not isinstance(target, bool):  # {target: 7,132} reads as {target: 7, 132: }
+        whole = str(target) + "".join(cut)
+        problems.add(
+            f"in a {{...}} mapping a comma separates entries: write {whole} without thousands separators",
+            f"{field}.target",
+            data,
+        )
+        return None
+    _keys(data, ("unit", "target"), field, problems)
     if isinstance(target, bool) or not isinstance(target, int | float):
-        problems.add("target must be a number", f"{field}.target", data)
+        problems.add(not_a_number(target), f"{field}.target", data)
         return None
     result: Measure | None = _build(
         Measure, field, problems, data, unit=_text(data, "unit", field, problems) or "units", target=target

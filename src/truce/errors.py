@@ -24,6 +24,7 @@ what a person reads.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -102,6 +103,33 @@ class Problem:
 
     def __hash__(self) -> int:
         return hash(str(self))
+
+
+def what_is(value: object) -> str:
+    """What a refused value is, in the words of the file it came from: ``a mapping``, ``a list``,
+    ``a number``, ``text``, ``true/false``, ``nothing``, never a Python type name such as ``dict``
+    (or a reader's internal ``LineDict``).
+
+    >>> what_is({"date": "2025-04-09"}), what_is(7), what_is(None)
+    ('a mapping', 'a number', 'nothing')
+    """
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bytes):
+        return "bytes"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple | set | frozenset):
+        return "a list"
+    if isinstance(value, dt.date):
+        return "a date"
+    return f"a {type(value).__name__}"  # an object from Python code: its class is what its author knows
 
 
 class _ProblemsError(TruceError, ValueError):

@@ -21,8 +21,8 @@ import attrs
 from truce._names import is_id
 from truce._text import tagged
 from truce.dates import to_date
-from truce.errors import EventError
-from truce.limits import MAX_NUMBER
+from truce.errors import DateError, EventError, Problem, what_is
+from truce.limits import MAX_NUMBER, not_a_number
 from truce.sources import Source
 
 __all__ = ["Event", "EventKind", "External", "Precision"]
@@ -96,7 +96,7 @@ def _attributes(value: object) -> tuple[tuple[str, Value], ...]:
     like the rest of a frozen event, and each value a number, text or true/false."""
     pairs = value.items() if isinstance(value, Mapping) else value
     if not isinstance(pairs, Iterable) or isinstance(pairs, str | bytes):
-        raise ValueError(f"attributes: expected a mapping of names to values, got {type(value).__name__}")
+        raise ValueError(f"attributes: expected a mapping of names to values, got {what_is(value)}")
     out: list[tuple[str, Value]] = []
     names: set[str] = set()
     for pair in pairs:
@@ -120,7 +120,8 @@ def _attributes(value: object) -> tuple[tuple[str, Value], ...]:
     return tuple(out)
 
 
-_EXACT = frozenset({str, int, bool})  # checked by type alone; a float must also be finite
+_EXACT = frozenset({str, int, bool})
+_WANTED: dict[type, str] = {str: "text", Source: "a source"}  # checked by type alone; a float must also be finite
 
 
 def _optional_due(value: object) -> dt.date | None:
@@ -140,9 +141,10 @@ def _date(value: object, field: str = "date") -> dt.date:
 _DAYS: dict[dt.date, dt.date] = {}
 
 
-def _invalid(message: str) -> EventError:
-    """The error for an event that cannot be: a TruceError, and still a ValueError."""
-    return EventError([message])
+def _invalid(message: str, field: str | None = None) -> EventError:
+    """The error for an event that cannot be: a TruceError, and still a ValueError. ``field`` is
+    the event's field at fault, so a reader reports ``events[3].due``, not only ``events[3]``."""
+    return EventError([Problem(message, field=field)])
 
 
 def _kind(value: object) -> EventKind:
@@ -151,7 +153,7 @@ def _kind(value: object) -> EventKind:
     try:
         return EventKind(value)  # type: ignore[arg-type]  # anything: a bad one is refused here
     except ValueError:
-        raise _invalid(f"kind: {str(value)[:40]!r} is not one of {', '.join(EventKind)}") from None
+        raise _invalid(f"{str(value)[:40]!r} is not one of {', '.join(EventKind)}", "kind") from None
 
 
 def _precision(value: object) -> Precision:
@@ -160,7 +162,27 @@ def _precision(value: object) -> Precision:
     try:
         return Precision(value)  # type: ignore[arg-type]
     except ValueError:
-        raise _invalid(f"precision: {str(value)[:40]!r} is not one of {', '.join(Precision)}") from None
+        raise _invalid(f"{str(value)[:40]!r} is not one of {', '.join(Precision)}", "precision") from None
+
+
+#: The fields checked on their own when an event is made, each by its converter.
+_CONVERTERS = {"date": _date, "kind": _kind, "due": _optional_due, "precision": _precision}
+
+
+def field_problems(fields: Mapping[str, object]) -> list[Problem]:
+    """The problems of an event's fields that can be judged one by one (its date, kind, due
+    date and precision), every one of them: a reader reports a bad date and a bad kind in
+    one pass, where the constructor stops at the first."""
+    found: list[Problem] = []
+    for name, convert in _CONVERTERS.items():
+        if name in fields:
+            try:
+                convert(fields[name])  # type: ignore[operator]
+            except EventError as exc:
+                found.extend(exc.problems)
+            except DateError as exc:
+                found.append(Problem(str(exc).removeprefix(f"{name}: "), field=name))
+    return found
 
 
 def _name(value: object) -> Any:
@@ -239,12 +261,12 @@ class Event:
             if self.obligation is not None and self.asserts is None:
                 missing.append("asserts")
         if missing:
-            raise _invalid(f"a {kind} event needs {', '.join(missing)}")
+            raise _invalid(f"a {kind} event needs {', '.join(missing)}", missing[0] if len(missing) == 1 else None)
         allowed = _ALLOWS[kind]
         extra = [name for name in _PAYLOAD if name not in allowed and getattr(self, name) is not None]
         if extra:
             why = "".join(_WHY.get(name, "") for name in extra[:1])
-            raise _invalid(f"a {kind} event does not take {', '.join(extra)}{why}")
+            raise _invalid(f"a {kind} event does not take {', '.join(extra)}{why}", extra[0])
         for name, value in (
             ("obligation", self.obligation),
             ("fact", self.fact),
@@ -253,19 +275,20 @@ class Event:
             ("party", self.party),
         ):
             if value is not None and not is_id(value):
-                raise _invalid(f"{name}: {value!r} is not a valid id")
+                raise _invalid(f"{value!r} is not a valid id", name)
         if self.asserts is not None and self.asserts not in CLAIMABLE:
-            raise _invalid(f"asserts: {self.asserts!r} is not one of {', '.join(sorted(CLAIMABLE))}")
+            raise _invalid(f"{self.asserts!r} is not one of {', '.join(sorted(CLAIMABLE))}", "asserts")
         if self.kind is EventKind.PROGRESS and (
             isinstance(self.value, bool) or not isinstance(self.value, int | float) or self.value < 0
         ):
-            raise _invalid(f"value: progress is a cumulative count >= 0, got {self.value!r}")
+            why = not_a_number(self.value) if isinstance(self.value, str) else f"got {self.value!r}"
+            raise _invalid(f"progress is a cumulative count >= 0; {why}", "value")
         if self.value is not None and not isinstance(self.value, bool | int | float | str):
-            raise _invalid(f"value: expected a number, text or true/false, got {type(self.value).__name__}")
+            raise _invalid(f"expected a number, text or true/false, got {what_is(self.value)}", "value")
         if isinstance(self.value, float) and not math.isfinite(self.value):
-            raise _invalid(f"value: {self.value} is not a finite number")
+            raise _invalid(f"{self.value} is not a finite number", "value")
         if isinstance(self.value, int | float) and not isinstance(self.value, bool) and abs(self.value) > MAX_NUMBER:
-            raise _invalid("value: a number is limited to 15 digits (at most 10**15)")
+            raise _invalid("a number is limited to 15 digits (at most 10**15)", "value")
         expected: tuple[tuple[str, object, type], ...] = (
             ("reported_by", self.reported_by, str),
             ("text", self.text, str),
@@ -275,9 +298,9 @@ class Event:
         )
         for name, given, wanted in expected:
             if given is not None and not isinstance(given, wanted):
-                raise _invalid(f"{name}: expected {wanted.__name__}, got {type(given).__name__}")
+                raise _invalid(f"expected {_WANTED.get(wanted, wanted.__name__)}, got {what_is(given)}", name)
         if self.time is not None and not _TIME.match(self.time):
-            raise _invalid(f"time: {self.time!r} is not HH:MM with an optional zone")
+            raise _invalid(f"{self.time!r} is not HH:MM with an optional zone", "time")
 
     @property
     def external_id(self) -> str | None:

@@ -404,7 +404,7 @@ def _fold(owed: _Owed, event: Event) -> None:
             owed.progress = measure.target
         return
     if kind is EventKind.EXTENDED:
-        if owed.original_due is None:
+        if not owed.extensions:  # the deadline before the first extension, None if the text set none
             owed.original_due = owed.due
         owed.due = event.due
         owed.extensions.append(event)

@@ -12,10 +12,11 @@ and small enough that no file can make truce hang or exhaust memory. Pass your o
 from __future__ import annotations
 
 import math
+import re
 
 import attrs
 
-from truce.errors import ArgumentError
+from truce.errors import ArgumentError, what_is
 
 __all__ = ["DEFAULT_LIMITS", "MAX_NUMBER", "Limits", "check_number"]
 
@@ -33,6 +34,25 @@ def check_number(value: object, field: str) -> None:
         raise ValueError(f"{field}: {value} is not a finite number")
     if abs(value) > MAX_NUMBER:
         raise ValueError(f"{field}: a number is limited to 15 digits (at most 10**15)")
+
+
+_SEPARATED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def not_a_number(value: object) -> str:
+    """Why ``value`` is not the number a count needs: text with thousands separators
+    (``"7,132"``, as sources print it) gets the fix, anything else what it is.
+
+    >>> not_a_number("7,132")
+    "'7,132' is not a number: write it without thousands separators (7132)"
+    """
+    if isinstance(value, str) and _SEPARATED.fullmatch(value.strip()):
+        return (
+            f"{value[:40]!r} is not a number: write it without thousands separators ({value.strip().replace(',', '')})"
+        )
+    if isinstance(value, str):
+        return f"{value[:40]!r} is not a number"
+    return f"expected a number, got {what_is(value)}"
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:

@@ -30,7 +30,9 @@ from truce.agreement import Agreement
 from truce.dates import EARLIEST, LATEST
 from truce.errors import LoadError, Problem, TornLogWarning
 from truce.events import Event, External
+from truce.events import field_problems as event_field_problems
 from truce.limits import DEFAULT_LIMITS, Limits, check_number
+from truce.record import Names, field_problems
 from truce.sources import Source
 
 if TYPE_CHECKING:
@@ -60,6 +62,7 @@ def read_event(
         return None
     _keys(mapping, _EVENT_KEYS, field, problems)
     kwargs: dict[str, Any] = {k: v for k, v in mapping.items() if k in _EVENT_KEYS and k != "source"}
+    before = len(problems.items)
     for key in (
         "obligation",
         "fact",
@@ -76,9 +79,14 @@ def read_event(
     ):
         if key in kwargs and kwargs[key] is not None and not isinstance(kwargs[key], str):
             problems.add(f"expected text, got {_kind(kwargs[key])}", f"{field}.{key}", mapping)
-            return None
-    if "date" not in kwargs or "kind" not in kwargs:
-        problems.add("an event needs a date and a kind", field, mapping)
+    for key in ("date", "kind"):
+        if kwargs.get(key) is None:
+            problems.add(f"an event needs a date and a kind; this one has no {key}", f"{field}.{key}", mapping)
+    for problem in event_field_problems(
+        {k: v for k, v in kwargs.items() if f"{field}.{k}" not in _fields(problems, before)}
+    ):
+        problems.add(problem.message, f"{field}.{problem.field}", mapping)
+    if len(problems.items) > before:
         return None
     for key, value in kwargs.items():
         if isinstance(value, str) and len(value) > limits.max_scalar:
@@ -112,6 +120,10 @@ def read_event(
         kwargs["source"] = source
     event: Event | None = _build(Event, field, problems, mapping, **kwargs)
     return event
+
+
+def _fields(problems: _Problems, start: int) -> set[str]:
+    return {p.field or "" for p in problems.items[start:]}
 
 
 def event_to_data(event: Event) -> dict[str, Any]:
@@ -178,6 +190,14 @@ def _lone_surrogate(value: object) -> bool:
     return False
 
 
+@attrs.frozen
+class _Unreadable:
+    """A JSON Lines line that is no event at all, kept in place so its problem is reported
+    with every other line's rather than stopping the read."""
+
+    problem: str
+
+
 def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int | None, Any]]:
     """``(line, raw event)`` pairs from JSON Lines, checked line by line as they are read.
 
@@ -208,20 +228,24 @@ def _jsonl_records(data: bytes, path: str, limits: Limits) -> Iterator[tuple[int
             if torn:
                 warnings.warn(TornLogWarning(path, number, repr(body[:60])), stacklevel=5)
                 return
-            raise LoadError([Problem(f"not UTF-8 text (byte {exc.start})", path=path, line=number)]) from None
+            yield number, _Unreadable(f"not UTF-8 text (byte {exc.start})")
+            continue
         if len(text) > longest:
             raise LoadError([Problem(f"a line of {len(text)} characters is too long", path=path, line=number)])
         try:
             record = decoder.decode(text)
         except _DuplicateKey as exc:
-            raise LoadError([Problem(f"duplicate key {exc.key!r}", path=path, line=number)]) from None
+            yield number, _Unreadable(f"duplicate key {exc.key!r}")
+            continue
         except (ValueError, RecursionError) as exc:
             if torn:
                 warnings.warn(TornLogWarning(path, number, text), stacklevel=5)
                 return
-            raise LoadError([Problem(f"malformed JSON: {exc}", path=path, line=number)]) from None
+            yield number, _Unreadable(f"malformed JSON: {exc}")  # reported with the other lines' problems
+            continue
         if ("\\ud" in text or "\\uD" in text) and _lone_surrogate(record):
-            raise LoadError([Problem("text with a lone surrogate (\\ud800-\\udfff)", path=path, line=number)])
+            yield number, _Unreadable("text with a lone surrogate (\\ud800-\\udfff)")
+            continue
         yield number, record
 
 
@@ -313,6 +337,19 @@ def load_events(
     Lines log that :class:`~truce.EventLog` was writing a batch to when its writer was
     killed is read up to where the batch began (the batch was never acknowledged).
     """
+    return read_log(path, agreement, text=text, limits=limits, _trusted=_trusted)[0]
+
+
+def read_log(
+    path: str | Path,
+    agreement: Agreement | None = None,
+    *,
+    text: str | bytes | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    _trusted: bool = False,
+) -> tuple[list[Event], list[int | None]]:
+    """:func:`load_events`, with the line each event starts on (None where unknown), so a
+    problem found later, when the events are replayed, can still name its line."""
     check_arguments(path=path, agreement=agreement, limits=limits, text=text)
     name = str(path)
     if text is None:
@@ -323,7 +360,8 @@ def load_events(
             [Problem(f"this log is for agreement {str(agreement_id)[:100]!r}, not {agreement.id!r}",
                      path=name, field="agreement")]
         )  # fmt: skip
-    return _read_events(records, sources_block, name, agreement, limits)
+    lines: list[int | None] = []
+    return _read_events(records, sources_block, name, agreement, limits, lines), lines
 
 
 def check_event_dates(event: Event, agreement: Agreement | None, where: str, previous: dt.date | None) -> list[Problem]:
@@ -351,6 +389,7 @@ def _read_events(
     name: str,
     agreement: Agreement | None,
     limits: Limits,
+    lines: list[int | None] | None = None,
 ) -> list[Event]:
     if isinstance(records, list) and len(records) > limits.max_events:
         raise LoadError([Problem(f"{len(records)} events; the limit is {limits.max_events}", path=name)])
@@ -358,16 +397,27 @@ def _read_events(
     base = {s.key: s for s in agreement.sources if s.key} if agreement else {}
     registry = _read_registry(sources_block, "sources", problems, base)
     ended = agreement.ended if agreement else None
-    events = []
+    names = Names.of(agreement) if agreement else None
+    events, last = [], None
     for n, (line, raw) in enumerate(records):
         before = len(problems.items)
-        event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems, limits=limits)
+        if isinstance(raw, _Unreadable):
+            problems.add(raw.problem, f"events[{n}]")
+            event = None
+        else:
+            event = read_event(raw, registry=registry, field=f"events[{n}]", problems=problems, limits=limits)
+        if event is not None and names is not None:  # what recording would refuse, found with the rest
+            for name, message in field_problems(names, event, last):
+                problems.add(message, f"events[{n}].{name}")
+            last = event.date if last is None or event.date > last else last
         if event is not None and ended is not None and event.date > ended:
             problems.add(f"dated after the agreement ended ({ended})", f"events[{n}].date")
         for p in problems.items[before:]:
             p.line = p.line or line
         if event is not None:
             events.append(event)
+            if lines is not None:
+                lines.append(line)
         if len(problems.items) > 1000:
             break
     problems.check()

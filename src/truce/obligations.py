@@ -7,7 +7,7 @@ import enum
 
 import attrs
 
-from truce._names import check_id
+from truce._names import check_id, choice
 from truce.dates import MAX_OFFSET_DAYS, optional_date
 from truce.errors import DefinitionError, refusing_with
 from truce.limits import check_number
@@ -112,6 +112,10 @@ class Due:
         return out
 
 
+def _obligation_kind(value: object) -> ObligationKind:
+    return choice(ObligationKind, "kind", value)
+
+
 @refusing_with(DefinitionError)
 @attrs.frozen
 class Obligation:
@@ -125,7 +129,7 @@ class Obligation:
     party: str | None
     text: str = attrs.field(validator=attrs.validators.min_len(1))
     source: Source
-    kind: ObligationKind = attrs.field(default=ObligationKind.OTHER, converter=ObligationKind)
+    kind: ObligationKind = attrs.field(default=ObligationKind.OTHER, converter=_obligation_kind)
     phase: str | None = None
     due: Due | None = None
     measure: Measure | None = None

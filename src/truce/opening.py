@@ -8,7 +8,6 @@ to know where its events came from.
 from __future__ import annotations
 
 import heapq
-import operator
 import os
 from pathlib import Path
 
@@ -18,8 +17,8 @@ from truce.dates import DateLike
 from truce.errors import LoadError, Problem, TruceError
 from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
-from truce.loading import check_arguments, load_agreement, load_events, read_bundled
-from truce.record import Names, problems
+from truce.loading import check_arguments, load_agreement, read_bundled
+from truce.logs import read_log
 
 __all__ = ["load"]
 
@@ -48,15 +47,22 @@ def load(
         path = Path(name_or_path)
         agreement = load_agreement(path, limits=limits)
         log = Path(events) if events is not None else _sibling_log(path)
-        loaded = load_events(log, agreement, limits=limits) if log is not None else []
-    else:
-        agreement, loaded = read_bundled(str(name_or_path))
-        if events is not None:
-            # in date order, the bundled events first on a shared day: a log of one's own
-            # (imported incidents, say) may fall between the bundled events
-            extra = load_events(events, agreement, limits=limits)
-            loaded = list(heapq.merge(loaded, extra, key=operator.attrgetter("date")))
-    return _replay(agreement, loaded, as_of)
+        if log is None:
+            return _replay(agreement, [], as_of, [])
+        loaded, lines = read_log(log, agreement, limits=limits)
+        return _replay(agreement, loaded, as_of, _places(str(log), lines))
+    agreement, loaded = read_bundled(str(name_or_path))
+    bundled = _places(f"truce/agreements/{agreement.id}.events.yaml", [None] * len(loaded))
+    if events is None:
+        return _replay(agreement, loaded, as_of, bundled)
+    # in date order, the bundled events first on a shared day: a log of one's own
+    # (imported incidents, say) may fall between the bundled events
+    extra, lines = read_log(events, agreement, limits=limits)
+    merged = list(
+        heapq.merge(zip(loaded, bundled, strict=True), zip(extra, _places(str(events), lines), strict=True),
+                    key=lambda pair: pair[0].date)
+    )  # fmt: skip
+    return _replay(agreement, [event for event, _ in merged], as_of, [place for _, place in merged])
 
 
 def _sibling_log(path: Path) -> Path | None:
@@ -68,23 +74,28 @@ def _sibling_log(path: Path) -> Path | None:
     return None
 
 
-def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None) -> Ceasefire:
-    """Record ``events``; on refusal, one problem per line, and every event's name and order problems at once."""
-    names, last, found = Names.of(agreement), None, []
-    for n, event in enumerate(events):  # the checks that need no replay: all of them, not only the first
-        found += [_at(agreement, n, event, str(p)) for p in problems(names, event, last)]
-        last = event.date if last is None or event.date > last else last
-    if found:
-        raise LoadError(found)
+#: Where an event is: its log file, the line it starts on (None where unknown), its index there.
+_Place = tuple[str, int | None, int]
+
+
+def _places(path: str, lines: list[int | None]) -> list[_Place]:
+    return [(path, line, n) for n, line in enumerate(lines)]
+
+
+def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None, places: list[_Place]) -> Ceasefire:
+    """Record ``events``, read from the files ``places`` names (which checked their names and
+    order as they read them); a refused event is reported at its file, line and field."""
     ceasefire = Ceasefire(agreement)
     try:
         ceasefire.extend(events)
     except TruceError as exc:
         n = getattr(exc, "index", 0)
         inner = getattr(exc, "problems", None) or (str(exc),)
-        raise LoadError([_at(agreement, n, events[n], str(p)) for p in inner]) from None
+        raise LoadError([_at(events[n], str(p), places[n]) for p in inner]) from None
     return ceasefire.as_of(as_of) if as_of is not None else ceasefire
 
 
-def _at(agreement: Agreement, n: int, event: Event, message: str) -> Problem:
-    return Problem(f"event {n} ({event.date} {event.kind}): {message}", path=agreement.id)
+def _at(event: Event, message: str, place: _Place) -> Problem:
+    path, line, index = place
+    field = f"events[{index}].trigger" if event.trigger is not None else f"events[{index}]"
+    return Problem(message, path=path, line=line, field=field)

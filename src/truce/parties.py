@@ -6,6 +6,7 @@ import enum
 
 import attrs
 
+from truce._names import choice
 from truce.errors import DefinitionError, refusing_with
 from truce.identifiers import _positive_id
 from truce.sources import Source
@@ -26,6 +27,10 @@ class PartyKind(enum.StrEnum):
     OTHER = "other"
 
 
+def _party_kind(value: object) -> PartyKind:
+    return choice(PartyKind, "kind", value)
+
+
 @refusing_with(DefinitionError)
 @attrs.frozen
 class Party:
@@ -40,6 +45,6 @@ class Party:
 
     id: str
     name: str
-    kind: PartyKind = attrs.field(default=PartyKind.OTHER, converter=PartyKind)
+    kind: PartyKind = attrs.field(default=PartyKind.OTHER, converter=_party_kind)
     source: Source | None = None
     ucdp_actor_id: int | None = attrs.field(default=None, validator=_positive_id)

@@ -80,6 +80,15 @@ def problems(names: Names, event: object, last: dt.date | None) -> list[Problem]
     """
     if not isinstance(event, Event):
         return [Problem(f"expected an Event, got {type(event).__name__}")]
+    found = field_problems(names, event, last)
+    if not found:
+        return []
+    where = f"event {event.date} {event.kind}"
+    return [Problem(message, field=f"{where}.{field}") for field, message in found]
+
+
+def field_problems(names: Names, event: Event, last: dt.date | None) -> list[tuple[str, str]]:
+    """:func:`problems` as ``(field, message)`` pairs, for a reader to place each at its line."""
     # Every check is a comparison or a set lookup; words are only made for an event that fails.
     found: list[tuple[str, str]] = []
     if event.date < names.start:
@@ -99,10 +108,7 @@ def problems(names: Names, event: object, last: dt.date | None) -> list[Problem]
         found.append(("trigger", f"unknown trigger {event.trigger!r}"))
     if event.kind is EventKind.PROGRESS and obligation in names.obligations and obligation not in names.measured:
         found.append(("obligation", "progress on an obligation that has no measure"))
-    if not found:
-        return []
-    where = f"event {event.date} {event.kind}"
-    return [Problem(message, field=f"{where}.{field}") for field, message in found]
+    return found
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -21,6 +21,7 @@ import attrs
 
 from truce.abstraction import MAX_STATES, satisfiable
 from truce.agreement import Agreement, Transition
+from truce.ceasefire import Ceasefire
 from truce.definitions import read_agreement
 from truce.errors import DefinitionError
 from truce.guards import (
@@ -34,6 +35,8 @@ from truce.guards import (
 )
 from truce.html import lines_html
 from truce.obligations import ANCHOR_IN_FORCE
+from truce.provenance import copy_only
+from truce.quality import concerns
 
 __all__ = ["MAX_STATES", "Finding", "Report", "Severity", "satisfiable", "verify"]
 
@@ -99,16 +102,43 @@ class Report:
 # --- the checks -----------------------------------------------------------------------
 
 
-def verify(agreement: Agreement | Any) -> Report:
+def verify(agreement: Agreement | Ceasefire | Any, *, strict: bool = False) -> Report:
     """Check an agreement statically and exhaustively; see the module docstring.
 
     Also takes parsed YAML data, so a definition that cannot even be constructed gets a
-    report (its problems as ``definition`` errors) instead of an exception.
+    report (its problems as ``definition`` errors) instead of an exception. Given a
+    :class:`~truce.Ceasefire`, its event log is checked too, what ``truce check`` reports:
+    a warning for each state change resting on a copy alone (``copy-only-source``), each
+    event without a source (``unsourced-event``), progress above the target
+    (``progress-above-target``), a fact value of a type the guards testing it cannot match
+    (``fact-type-mismatch``, a quoted ``"true"`` against ``== true``) and an extension that
+    moves a deadline earlier (``deadline-moved-earlier``). ``strict=True`` makes every
+    warning an error.
 
     >>> import truce
     >>> verify(truce.load("gaza-2025").agreement).ok
     True
+    >>> checked = verify(truce.load("thailand-cambodia-2025"))
+    >>> checked.ok, [f.code for f in checked.warnings]
+    (True, ['copy-only-source'])
+    >>> verify(truce.load("thailand-cambodia-2025"), strict=True).ok
+    False
     """
+    report = _verify(agreement)
+    if strict:
+        report = Report(report.agreement, tuple(_strict(f) for f in report.findings))
+    return report
+
+
+def _strict(finding: Finding) -> Finding:
+    return attrs.evolve(finding, severity=Severity.ERROR) if finding.severity is Severity.WARNING else finding
+
+
+def _verify(agreement: Agreement | Ceasefire | Any) -> Report:
+    if isinstance(agreement, Ceasefire):
+        ceasefire = agreement
+        found = [*_findings(ceasefire.agreement), *_log_findings(ceasefire)]
+        return Report(ceasefire.agreement.id, tuple(found))
     if not isinstance(agreement, Agreement):
         try:
             agreement = read_agreement(agreement)
@@ -117,6 +147,20 @@ def verify(agreement: Agreement | Any) -> Report:
             findings = [Finding(Severity.ERROR, "definition", (), str(p)) for p in exc.problems]
             return Report(str(name), tuple(findings))
     return Report(agreement.id, tuple(_findings(agreement)))
+
+
+def _log_findings(ceasefire: Ceasefire) -> Iterable[Finding]:
+    """Warnings about the events: weak sources (:mod:`truce.provenance`), then :mod:`truce.quality`."""
+    for e in copy_only(ceasefire.events):
+        yield Finding(
+            Severity.WARNING,
+            "copy-only-source",
+            tuple(x for x in (e.subject, e.trigger, e.to) if x),
+            f"{e.date} {e.kind} {e.subject or e.trigger or e.to} rests only on a copy: "
+            + (e.source.cite() if e.source else ""),
+        )
+    for code, ids, message in concerns(ceasefire):
+        yield Finding(Severity.WARNING, code, ids, message)
 
 
 def _findings(agreement: Agreement) -> Iterable[Finding]:

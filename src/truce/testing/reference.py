@@ -155,7 +155,7 @@ class ReferenceFold:
         if kind == "claim":
             state["claims"] += (event,)
         elif kind == "extended":
-            if state["original_due"] is None:
+            if not state["extensions"]:  # before the first extension: None if the text set no deadline
                 state["original_due"] = state["due"]
             state["due"] = event.due
             state["extensions"] += (event,)
