@@ -158,3 +158,16 @@ def test_alias_bombs_and_deep_nesting_fail_fast(tmp_path):
         truce.load(write(tmp_path, "bomb.yaml", bomb))
     with pytest.raises(truce.LoadError, match="nested deeper"):
         truce.load(write(tmp_path, "deep.yaml", "a: " + "[" * 500 + "]" * 500))
+
+
+def test_a_bad_source_is_reported_once_not_again_at_every_citation(tmp_path):
+    """Found by a hostile review: an ftp url also made every citation of the source 'unknown'."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "riverside.yaml").read_text(encoding="utf-8")
+    bad = text.replace("url: https://example.org/riverside", "url: ftp://example.org/riverside", 1)
+    assert bad != text
+    (tmp_path / "r.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(truce.DefinitionError) as caught:
+        truce.load_agreement(tmp_path / "r.yaml")
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 1, messages
+    assert "url must start with http:// or https://" in messages[0]

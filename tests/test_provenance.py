@@ -84,7 +84,7 @@ def test_check_warns_on_a_fact_resting_on_a_copy(tmp_path, capsys):
     )
     assert main(["check", str(tmp_path / "linked.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "1 warnings" in out
+    assert "1 warning" in out
     assert "warning[copy-only-source] 2025-01-02 fulfilled stop rests only on a copy: Text, a mirror" in out
 
 

@@ -52,5 +52,5 @@ def check_id(_instance: Any, attribute: Any, value: Any) -> None:
     if not is_id(value):
         raise ValueError(
             f"{attribute.name}: {value!r} is not a valid id "
-            "(letters, digits and _, not starting with a digit, not a keyword)"
+            "(ASCII letters, digits and _, not starting with a digit, not a keyword)"
         )

@@ -216,6 +216,7 @@ def _read_registry(
             problems.add("a source definition is a mapping with title, publisher, date, url", f"{field}.{key}", data)
             continue
         source = _read_source(entry, f"{field}.{key}", registry, problems, data)
-        if source is not None:
-            registry[str(key)] = attrs.evolve(source, key=str(key))
+        if source is None:  # reported once here; its citations are not "unknown" too
+            source = Source(f"(the source {key}, not valid)")
+        registry[str(key)] = attrs.evolve(source, key=str(key))
     return registry

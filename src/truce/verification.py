@@ -89,7 +89,7 @@ class Report:
         return self.ok
 
     def __str__(self) -> str:
-        head = f"{self.agreement}: {len(self.errors)} errors, {len(self.warnings)} warnings"
+        head = f"{self.agreement}: {_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
         return "\n".join([head, *(f"  {f}" for f in self.findings)])
 
     def _repr_html_(self) -> str:
@@ -317,3 +317,7 @@ def _unused(agreement: Agreement) -> Iterable[Finding]:
     for f in agreement.facts:
         if f.id not in mentioned_facts:
             yield Finding(Severity.INFO, "unguarded-fact", (f.id,), f"no guard depends on fact {f.id}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
