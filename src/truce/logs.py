@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from truce._fast_jsonl import read_jsonl
 from truce._files import _read_file
 from truce._reading import (
     _build,
@@ -317,6 +318,10 @@ def load_events(
     name = str(path)
     if text is None:
         text = _read_file(path, limits.max_log_bytes, log=name.endswith(JSONL_SUFFIXES))
+    if name.endswith(JSONL_SUFFIXES):
+        fast = read_jsonl(text, agreement, limits)  # None: something to report, read carefully below
+        if fast is not None:
+            return fast
     records, sources_block, agreement_id = _event_records(text, name, limits, trusted=_trusted)
     if agreement is not None and agreement_id is not None and str(agreement_id) != agreement.id:
         raise LoadError(
