@@ -38,9 +38,9 @@ _BOM = b"\xef\xbb\xbf"
 _BLANK = " \t\n\r\x0b\x0c"  # what ``bytes.isspace`` takes for blank (ASCII only), as the careful reader does
 _JSON_SPACE = " \t"  # JSON whitespace a line can hold once its line end is gone
 
-_KINDS: dict[str, EventKind] = {kind.value: kind for kind in EventKind}
-_PRECISIONS: dict[str, Precision] = {p.value: p for p in Precision}
-_ASSERTS: dict[str, str] = {name: sys.intern(name) for name in CLAIMABLE}
+_KINDS: dict[object, EventKind] = {kind.value: kind for kind in EventKind}
+_PRECISIONS: dict[object, Precision] = {p.value: p for p in Precision}
+_ASSERTS: dict[str | None, str | None] = {None: None, **{name: sys.intern(name) for name in CLAIMABLE}}
 _COMMON = frozenset({"date", "kind", "reported_by", "text", "source", "time", "precision", "external_id", "attributes"})
 #: Each kind's keys: the common ones and its payload. Any other key (even ``null``) goes the careful way.
 _KEYS = {kind: _COMMON | allowed for kind, allowed in _ALLOWS.items()}
@@ -79,8 +79,8 @@ class _Reader:
         self.ended = agreement.ended if agreement is not None else None
         self.registry = {s.key: s for s in agreement.sources if s.key} if agreement else {}
         self.sources: dict[object, Source] = {}
-        self.days: dict[str, Any] = {}
-        self.ids: dict[str, str] = {}
+        self.days: dict[object, Any] = {}
+        self.ids: dict[str | None, str | None] = {None: None}  # valid ids seen, interned; absent is None
         # the decoder's scanner itself: ``decode`` only adds two whitespace matches per line
         self.scan = json.JSONDecoder(object_pairs_hook=_no_duplicates).scan_once  # type: ignore[attr-defined]
 
@@ -96,46 +96,47 @@ class _Reader:
             raise _Refused
         if len(line) > self.max_scalar:  # no string in a shorter line can be longer than the line
             _check_lengths(raw, self.max_scalar)
-        kind = _KINDS.get(_text(raw.get("kind")))
-        if kind is None or not raw.keys() <= _KEYS[kind]:
-            raise _Refused
-        date = self.day(raw.get("date"))
+        get = raw.get
+        # Look-ups in tables of what is known good; a miss (KeyError) is checked once and
+        # remembered, and a list or a mapping where text belongs (TypeError) is refused.
+        try:
+            kind = _KINDS[get("kind")]
+            if not raw.keys() <= _KEYS[kind] or None in map(get, _NEEDS[kind]):
+                raise _Refused
+            try:
+                date = self.days[get("date")]
+            except KeyError:
+                date = self.day(get("date"))
+            try:
+                obligation, fact, trigger, to, party = map(self.ids.__getitem__, map(get, _NAMES))
+            except KeyError:
+                obligation, fact, trigger, to, party = map(self.name, map(get, _NAMES))
+            asserts = _ASSERTS[get("asserts")]
+            precision = _PRECISIONS[get("precision", "day")]
+        except (KeyError, TypeError):
+            raise _Refused from None
         if self.ended is not None and date > self.ended:
             raise _Refused
-        obligation, fact, trigger, to, party = (self.name(raw.get(key)) for key in _NAMES)
-        value = _value(raw.get("value"), kind)
-        due = raw.get("due")
+        value = get("value")
+        if value is not None:
+            value = _value(value, kind)
+        due = get("due")
         if due is not None:
             due = self.day(due)
-        asserts = raw.get("asserts")
-        if asserts is not None:
-            asserts = _ASSERTS.get(_text(asserts))
-            if asserts is None:
-                raise _Refused
-        reported_by, words, time = raw.get("reported_by"), raw.get("text"), raw.get("time")
+        reported_by, words, time = get("reported_by"), get("text"), get("time")
         if (
             (reported_by is not None and type(reported_by) is not str)
             or (words is not None and type(words) is not str)
             or (time is not None and (type(time) is not str or not _TIME.match(time)))
-        ):
-            raise _Refused
-        precision = Precision.DAY
-        if "precision" in raw:
-            precision = _PRECISIONS.get(_text(raw["precision"]))  # type: ignore[assignment]
-            if precision is None:
-                raise _Refused
-        source = self.source(raw["source"]) if "source" in raw else None
-        external = _external(raw.get("external_id"), raw.get("attributes"))
-        fields = {"obligation": obligation, "fact": fact, "value": value, "due": due, "trigger": trigger,
-                  "to": to, "party": party, "asserts": asserts, "text": words, "source": source}  # fmt: skip
-        if any(fields[name] is None for name in _NEEDS[kind]):
-            raise _Refused
-        if (
-            (kind is EventKind.DECLARED and trigger is None and to is None)
+            or (kind is EventKind.DECLARED and trigger is None and to is None)
             or (kind is EventKind.CLAIM and (obligation is None and fact is None))
             or (kind is EventKind.CLAIM and obligation is not None and asserts is None)
         ):
             raise _Refused
+        source = self.source(raw["source"]) if "source" in raw else None
+        external = None
+        if "external_id" in raw or "attributes" in raw:
+            external = _external(get("external_id"), get("attributes"))
         return _make(
             date, kind, obligation, fact, value, due, trigger, to, party, asserts, reported_by, words, source, time,
             precision, external,
@@ -153,7 +154,7 @@ class _Reader:
                 raise _Refused from None
         return day
 
-    def name(self, text: object) -> str | None:
+    def name(self, text: Any) -> str | None:
         """An id, interned as the constructor interns it."""
         if text is None:
             return None
@@ -188,11 +189,6 @@ class _Reader:
                 raise _Refused
             source = self.sources[key] = found
         return source
-
-
-def _text(value: object) -> str:
-    """``value`` if it is text; anything else (a number, a list) matches no key of the look-up tables."""
-    return value if type(value) is str else ""
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
