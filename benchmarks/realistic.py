@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import random
 import sys
 import tempfile
@@ -377,7 +378,9 @@ def main() -> None:
     text = table(rows)
     print(text)
     if not args.quick:
-        head = f"# Realistic work (python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')})\n\n"
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())  # the machine is shared: say how busy it was
+        when = f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}, load average {load}"
+        head = f"# Realistic work ({when})\n\n"
         (HERE / "realistic.md").write_text(head + text + "\n", encoding="utf-8")
 
 
