@@ -8,21 +8,28 @@ list, which pickle writes in C (ids are interned, so repeated names cost a refer
 Events are rebuilt with the trusted constructor (``truce.events._make``): they were
 valid when pickled, so their validators are not run again.
 
-``tests/test_pickle.py`` round-trips generated logs of every kind through these columns.
+What else refers to the events (the ledger's claims, incidents and evidence, and the
+checkpoints') is pickled apart, each event written as its place in the columns
+(:func:`dump_referring`, pickle's ``persistent_id``), so no event is pickled twice and
+nothing is folded again on unpickling.
+
+``tests/test_pickle.py`` round-trips generated ceasefires, views and what-ifs through these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import operator
+import pickle
 from array import array
 from collections.abc import Sequence
 from typing import Any
 
 from truce.events import _FIELDS, Event, EventKind, Precision, _date, _make
 
-__all__ = ["from_columns", "to_columns"]
+__all__ = ["dump_referring", "from_columns", "load_referring", "to_columns"]
 
 _FORMAT = 1
 _KINDS = tuple(EventKind)
@@ -74,3 +81,41 @@ def from_columns(columns: tuple[Any, ...]) -> list[Event]:
             external,
         )
     )  # fmt: skip
+
+
+_AGREEMENT = -1  # the place of the agreement (pickled once, with the ceasefire), not an event's
+
+
+class _Pickler(pickle.Pickler):
+    """Writes an event of the log as its place in it, and the agreement as a mark."""
+
+    def __init__(self, file: io.BytesIO, places: dict[int, int], agreement: object) -> None:
+        super().__init__(file, pickle.HIGHEST_PROTOCOL)
+        self.places, self.agreement = places, agreement
+
+    def persistent_id(self, obj: object) -> int | None:
+        if type(obj) is Event:
+            return self.places.get(id(obj))  # an event of another log (a view's parent) is pickled whole
+        return _AGREEMENT if obj is self.agreement else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, events: Sequence[Event], agreement: object) -> None:
+        super().__init__(file)
+        self.events, self.agreement = events, agreement
+
+    def persistent_load(self, pid: Any) -> Any:
+        return self.agreement if pid == _AGREEMENT else self.events[pid]
+
+
+def dump_referring(value: object, events: Sequence[Event], agreement: object) -> bytes:
+    """``value`` pickled with each of ``events`` it holds written as its place, ``agreement`` as a mark."""
+    places = {id(event): place for place, event in enumerate(events)}  # the events are alive: ids are stable
+    file = io.BytesIO()
+    _Pickler(file, places, agreement).dump(value)
+    return file.getvalue()
+
+
+def load_referring(data: bytes, events: Sequence[Event], agreement: object) -> Any:
+    """What :func:`dump_referring` wrote, its events and agreement taken from those given."""
+    return _Unpickler(io.BytesIO(data), events, agreement).load()

@@ -15,7 +15,6 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 
-from truce._event_columns import from_columns, to_columns
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
 from truce.compliance import Compliance, compliance
@@ -82,29 +81,18 @@ class Recorder:
         self.lock = threading.RLock()
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickled without its lock, its shared engine or its log file (an unpickled copy does not log).
-
-        The record goes as its events, in columns (:mod:`truce._event_columns`), and is folded
-        again when unpickled: that is faster than pickling the ledger and its checkpoints,
-        which hold most events a second time, and gives the same state by construction.
-        """
-        return {
-            "agreement": self.agreement,
-            "events": to_columns(self.record.events),
-            "as_of": self.as_of,
-            "horizon": self.horizon,
-        }
+        """Pickled without its lock, its shared engine or its log file (an unpickled copy does not log)."""
+        return {"agreement": self.agreement, "record": self.record, "as_of": self.as_of, "horizon": self.horizon}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        agreement, columns, as_of, horizon = state["agreement"], state["events"], state["as_of"], state["horizon"]
+        agreement, record, as_of = state["agreement"], state["record"], state["as_of"]
         assert isinstance(agreement, Agreement)
-        assert isinstance(columns, tuple)
+        assert isinstance(record, Record)
         assert as_of is None or isinstance(as_of, dt.date)
-        assert horizon is None or isinstance(horizon, dt.date)
-        self.agreement, self.record, self.engine = agreement, Record(agreement), engine_for(agreement)
-        self.as_of, self.horizon, self.log, self.lock = None, None, None, threading.RLock()
-        self.take_all(from_columns(columns))  # the one fold: what recorded them before records them again
-        self.as_of, self.horizon = as_of, horizon
+        self.agreement, self.record, self.engine, self.as_of = agreement, record, engine_for(agreement), as_of
+        horizon = state.get("horizon")
+        self.horizon = horizon if isinstance(horizon, dt.date) else None
+        self.log, self.lock = None, threading.RLock()
 
     # --- where it stands --------------------------------------------------------------
 
