@@ -36,6 +36,7 @@ def test_the_realistic_benchmark_runs_at_tiny_size():
         "what_if vs as_of",
         "365 dates",
         "whole process",
+        "pickle.loads a ceasefire",
         "unblock",
         "verify",
     ):

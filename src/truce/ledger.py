@@ -165,6 +165,15 @@ class _Owed:
         self.latest: dict[str, str] = {}  # each party's latest claim (what "disputed" needs); replaced on change
         self.frozen: ObligationState | None = None
 
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Pickled without its cached frozen state (made again when asked for)."""
+        return tuple(getattr(self, name) for name in _OWED_STATE)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(_OWED_STATE, state, strict=True):
+            setattr(self, name, value)
+        self.frozen = None
+
     def freeze(self) -> ObligationState:
         frozen = self.frozen
         if frozen is None:
@@ -205,6 +214,9 @@ class _Owed:
             self.extensions, self.claims = _Shared(extensions, n_extensions, False), _Shared(claims, n_claims, False)
         self.latest = latest
         self.frozen = None
+
+
+_OWED_STATE = tuple(name for name in _Owed.__slots__ if name != "frozen")
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from truce._fast_jsonl import line_numbers, read_jsonl
 from truce._files import _read_file
 from truce._reading import (
     _build,
@@ -340,6 +341,16 @@ def load_events(
     return read_log(path, agreement, text=text, limits=limits, _trusted=_trusted)[0]
 
 
+def _recordable(events: list[Event], agreement: Agreement) -> bool:
+    """Whether nothing in ``events`` is what the careful reader reports against ``agreement``."""
+    names, ended, last = Names.of(agreement), agreement.ended, None
+    for event in events:
+        if field_problems(names, event, last) or (ended is not None and event.date > ended):
+            return False
+        last = event.date if last is None or event.date > last else last
+    return True
+
+
 def read_log(
     path: str | Path,
     agreement: Agreement | None = None,
@@ -354,6 +365,10 @@ def read_log(
     name = str(path)
     if text is None:
         text = _read_file(path, limits.max_log_bytes, log=name.endswith(JSONL_SUFFIXES))
+    if name.endswith(JSONL_SUFFIXES):
+        fast = read_jsonl(text, agreement, limits)  # None: something to report, read carefully below
+        if fast is not None and (agreement is None or _recordable(fast, agreement)):
+            return fast, line_numbers(text)
     records, sources_block, agreement_id = _event_records(text, name, limits, trusted=_trusted)
     if agreement is not None and agreement_id is not None and str(agreement_id) != agreement.id:
         raise LoadError(

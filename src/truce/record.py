@@ -18,9 +18,11 @@ import bisect
 import datetime as dt
 import operator
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
+from truce._event_columns import dump_referring, from_columns, load_referring, to_columns
 from truce.agreement import Agreement
 from truce.errors import Problem
 from truce.events import Event, EventKind
@@ -148,6 +150,30 @@ class Record:
         if self._shared is None:
             return EventSlice(self._events)
         return EventSlice(self._events, self._shared, tuple(self._tail or ()))
+
+    def __getstate__(self) -> dict[str, object]:
+        """The events in columns, the ledger and checkpoints naming them by place (:mod:`truce._event_columns`).
+
+        Faster to load than folding the events again (measured in docs/performance.md), and
+        no event is pickled twice. An unpickled view owns its events; its ledger keeps the
+        parent's lists it shared, read to the same lengths.
+        """
+        events = list(self.events)
+        agreement = self.ledger.agreement
+        return {
+            "names": self.names,
+            "agreement": agreement,
+            "events": to_columns(events),
+            "state": dump_referring((self.ledger, self._checkpoints), events, agreement),
+            "due": self._due,
+            "last": self.last,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        events = from_columns(state["events"])
+        self.ledger, self._checkpoints = load_referring(state["state"], events, state["agreement"])
+        self.names, self._events, self._shared, self._tail = state["names"], events, None, None
+        self._due, self.last = state["due"], state["last"]
 
     def has_events(self) -> bool:
         return len(self) > 0
