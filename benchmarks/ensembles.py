@@ -252,18 +252,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); writes no results file")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     rows = bench_ensembles(args.quick)
+    load = (
+        f"load average (1, 5, 15 min) {', '.join(f'{x:.2f}' for x in load_before)} at the start, "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} at the end"
+    )
     columns = ["figure", "ours", "baseline", "ratio", "target", "met", "detail"]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]
     table = "\n".join(lines)
     print(table)
+    print(load)
     if not args.quick:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         machine = f"{platform.machine()}, Python {platform.python_version()}, {platform.system()}"
         (HERE / "ensembles.md").write_text(
             f"# Scenario ensemble benchmark results\n\nMeasured {stamp} on {machine} by "
-            "`python benchmarks/ensembles.py` (best of several runs, taken in turns; ratios in one run).\n\n"
+            "`python benchmarks/ensembles.py` (best of several runs, taken in turns; ratios in one run); "
+            f"{load} (the machine has {os.cpu_count()} cores; other jobs' load shows in the control).\n\n"
             f"{table}\n",
             encoding="utf-8",
         )
