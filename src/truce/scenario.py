@@ -5,8 +5,9 @@ An ensemble runs this many times, so it is built to be cheap and to travel:
 - It never replays the log. It starts from the ceasefire's snapshot on the as-of date
   (obligation states, facts, the days phases were entered), taken once per ensemble in a
   :class:`Start`, which pickles (an :class:`~truce.Agreement` and frozen states), so a
-  process pool or a Dask cluster can receive it. A worker builds one :class:`Simulator`
-  per chunk and runs its scenarios.
+  process pool or a Dask cluster can receive it, pickled once per ensemble as a
+  :class:`Parcel`. A worker process builds one :class:`Simulator` per ensemble, on its
+  first chunk, and runs every chunk it gets on it.
 - It folds only the hypothetical events, in date order, on a light state: a dictionary of
   small slotted records per obligation (``scenario_guards._Owed``; the real
   :class:`~truce.ObligationState` is built from one only when a guard leaf needs it), read
@@ -215,7 +216,7 @@ class Outcome:
 
 
 class Simulator:
-    """Runs scenarios from one :class:`Start`; built once per chunk (the set-up is shared)."""
+    """Runs scenarios from one :class:`Start`; built once per process and ensemble, it only reads itself."""
 
     def __init__(self, start: Start) -> None:
         self.start = start
