@@ -347,3 +347,34 @@ def test_guards_that_cycle_for_ever_give_no_answer_to_compare():
     simulator = Simulator(Start.of(ceasefire, Assumptions(collapse=Collapse(0.5, "p0")), dt.date(2025, 3, 1), 0))
     with pytest.raises(EndlessCycle):
         reference(ceasefire, simulator, 0)
+
+
+def test_declared_moves_due_the_day_they_are_drawn_stop_cycling():
+    # p0 -> p1 -> p0 by declared moves due at once: each entry drew the next move for the same
+    # day, and the scenario never ended. Like guards that all hold, the cycle now stops after
+    # as many moves in a day as there are phases, plus one
+    from truce.agreement import Agreement, Phase, Transition
+    from truce.guards import parse_guard
+
+    agreement = Agreement(
+        id="cycle",
+        title="Cycle",
+        in_force=dt.date(2025, 1, 1),
+        parties=[],
+        obligations=[],
+        phases=[Phase("p0"), Phase("p1")],
+        initial="p0",
+        terminal=[],
+        transitions=[
+            Transition("a", ["p0"], "p1", parse_guard("false")),
+            Transition("b", ["p1"], "p0", parse_guard("false")),
+        ],
+    )
+    ceasefire = truce.Ceasefire(agreement)
+    for policy in Policy:
+        assumptions = Assumptions(declared={"a": Delay.fixed(0), "b": Delay.fixed(0)}, policy=policy)
+        simulator = Simulator(Start.of(ceasefire, assumptions, dt.date(2025, 2, 1), 0))
+        outcome = simulator.run(0, trace=True)
+        moves = [step for step in outcome.trace if step[1] == "declared"]
+        assert 2 <= len(moves) <= len(agreement.phases) + 1
+        assert {when for when, *_ in moves} == {dt.date(2025, 1, 1).toordinal()}

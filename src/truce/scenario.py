@@ -354,6 +354,7 @@ class Simulator:
         steps: list[tuple[int, str, str, object]] = []
         phase = start.phase
         moves = 0  # phase moves so far: a declared move drawn in an earlier phase is void
+        move_day, moves_that_day = day0, 0  # declared moves due the day they are drawn form no endless cycle
         clocks: set[str] = set()  # triggers whose declared move has been drawn
         seq = 0
 
@@ -395,7 +396,10 @@ class Simulator:
                 fresh = trigger not in clocks
                 clocks.add(trigger)
                 delay = drawn(u[slot] if fresh else draw())
-                if delay is not None:
+                # a move due on the day it is drawn (a delay under a day) could lead back here
+                # the same day for ever; as with guards that all hold, a cycle stops after as
+                # many moves in one day as there are phases
+                if delay is not None and (delay >= 1 or moves_that_day < hops):
                     push(day + delay, _MOVE, (trigger, moves))
             for leaf in time_leaves[phase]:
                 when: int | None = None
@@ -411,9 +415,13 @@ class Simulator:
                     push(float(when), _TICK, None)
 
         def enter(transition: Transition, day: int, irregular: bool, declared: str | None) -> None:
-            nonlocal phase, moves
+            nonlocal phase, moves, move_day, moves_that_day
             phase = transition.to_phase
             moves += 1
+            if day == move_day:
+                moves_that_day += 1
+            else:
+                move_day, moves_that_day = day, 1
             date = fromordinal(day)
             if phase not in entered:
                 entered[phase] = date
