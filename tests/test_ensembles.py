@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import truce
 from truce import Assumptions, Collapse, Delay, FactAssumption, ObligationAssumption
-from truce.scenario import Simulator, Start
+from truce.scenario import Parcel, Simulator, Start, run_chunk
 
 REMAINS = "deceased_hostages_remains_returned"
 START = dt.date(2025, 12, 29)
@@ -321,6 +321,19 @@ def test_what_workers_receive_pickles_and_keeps_memory_bounded(december):
     small, large = Simulator(start).tally(0, 200), Simulator(start).tally(0, 2000)
     assert all(len(days) <= 731 for days in large.entries.values())
     assert len(pickle.dumps(large)) < 4 * len(pickle.dumps(small))
+
+
+def test_a_worker_reads_the_start_once_and_keeps_its_simulator(december):
+    import pickle
+
+    start = Start.of(december, rich(), START + dt.timedelta(days=730), 5)
+    parcel = Parcel.of(start)
+    first, second = (pickle.loads(pickle.dumps(parcel)) for _ in range(2))  # two chunks, as a worker gets them
+    assert first.key == second.key == parcel.key
+    assert first.simulator() is second.simulator()
+    assert run_chunk(first, 0, 50).entries == run_chunk(start, 0, 50).entries
+    # another ensemble's start is another key
+    assert Parcel.of(Start.of(december, rich(), START + dt.timedelta(days=730), 6)).key != parcel.key
 
 
 def test_a_progress_bar_can_be_asked_for(december, capsys):

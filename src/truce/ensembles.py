@@ -36,7 +36,7 @@ from truce.assumptions import Assumptions, load_assumptions
 from truce.dates import DateLike, to_date
 from truce.ensemble_results import Ensemble, PhaseOutlook
 from truce.errors import DateError
-from truce.scenario import Simulator, Start, Tally, collapse_phase, run_chunk
+from truce.scenario import Parcel, Simulator, Start, Tally, collapse_phase, run_chunk
 
 if TYPE_CHECKING:
     from truce.ceasefire import Ceasefire
@@ -160,9 +160,10 @@ def _run_on(
 ) -> None:
     """Submit chunks, at most ``window`` in flight, merging results in submission order."""
     pending: deque[Any] = deque()
+    parcel = Parcel.of(start)
     try:
         for begin, stop in chunks:
-            pending.append(executor.submit(run_chunk, start, begin, stop))
+            pending.append(executor.submit(run_chunk, parcel, begin, stop))
             if len(pending) >= window:
                 done = pending.popleft().result()
                 tally.merge(done)
