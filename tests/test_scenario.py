@@ -315,7 +315,7 @@ def test_a_compiled_delay_draws_the_same_days_as_the_delay_bit_for_bit(delay, u)
 
 def test_the_light_state_gives_back_the_ledgers_state():
     december = truce.load("gaza-2025", as_of="2025-12-29")
-    for state in december.obligations():
+    for state in december.obligations:
         assert _Owed.of(state).frozen() == state
 
 
