@@ -268,3 +268,17 @@ def test_every_cli_query_past_the_data_says_so_on_stderr(command, capsys):
     json.loads(captured.out)  # stdout stays clean JSON
     main([command, "gaza-2025", *target, "--as-of", "2025-12-29"])
     assert "beyond the data" not in capsys.readouterr().err
+
+
+def test_a_date_before_entry_into_force_has_no_entry_into_force_yet():
+    """Found by a hostile review: a view of the day before showed the next day's entry as past."""
+    gaza = truce.load("gaza-2025")
+    before = gaza.as_of("2025-10-09")
+    assert before.phase_history() == ()
+    assert before.history() == ()
+    assert "not yet in force (2025-10-10)" in repr(before)
+    assert before.blockers("phase_one").note == "not yet in force (it enters phase_one on 2025-10-10)"
+    assert before.snapshot().history == ()
+    on_the_day = gaza.as_of("2025-10-10")
+    assert [m.date.isoformat() for m in on_the_day.phase_history()][:1] == ["2025-10-10"]
+    assert "not yet in force" not in repr(on_the_day)

@@ -141,8 +141,8 @@ class Ceasefire:
         return replayed(self._live, kinds)
 
     def phase_history(self) -> tuple[PhaseChange, ...]:
-        """Only the phase changes, from entry into force."""
-        return self._live.record.ledger.moves()
+        """Only the phase changes, from entry into force (none on a date before it)."""
+        return self._live.moves(self.date)
 
     def snapshot(self) -> Snapshot:
         return self._live.snapshot(self.date)
@@ -283,7 +283,8 @@ class Ceasefire:
         through = self.data_through
         data = f"data through {through}" if through else "no events"
         flag = ", beyond the data" if self.beyond_data and through else ""
-        return f"<Ceasefire {self.agreement.id}: {self.phase} as of {self.date} ({data}{flag})>"
+        phase = self.phase if self.date >= self.agreement.in_force else f"not yet in force ({self.agreement.in_force})"
+        return f"<Ceasefire {self.agreement.id}: {phase} as of {self.date} ({data}{flag})>"
 
     def _repr_html_(self) -> str:
         return html.ceasefire_html(self)

@@ -116,4 +116,5 @@ def history(live: Recorder, kinds: str | Iterable[str] | None = None) -> tuple[E
             assert event.text is not None
             found.append(Incident(event.date, event.party, event.text, event))
     found += changes[seen:]
-    return tuple(entry for entry in found if entry.kind in wanted)
+    day = live.date  # before entry into force, not even that entry has happened
+    return tuple(entry for entry in found if entry.kind in wanted and entry.date <= day)

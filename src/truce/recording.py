@@ -34,7 +34,7 @@ from truce.errors import (
 from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
-from truce.ledger import Moment
+from truce.ledger import Moment, PhaseChange
 from truce.record import Record, Snapshot, problems
 from truce.sources import Source
 from truce.status import ClockStop, ObligationState, clock_stop
@@ -139,7 +139,10 @@ class Recorder:
     def date(self) -> dt.date:
         if self.as_of is not None:
             return self.as_of
-        return self.record.last if len(self.record) else self.agreement.in_force
+        # a live ceasefire stands on its last event, and never before entry into force (events
+        # may start at ``agreed``): only a day asked for can fall before it
+        last = self.record.last if len(self.record) else None
+        return last if last is not None and last > self.agreement.in_force else self.agreement.in_force
 
     def routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         return self.engine.routes(self.phase, trigger, to)
@@ -191,8 +194,15 @@ class Recorder:
         """``already in X (since …)`` when ``target`` is the current phase: nothing to open, nothing blocks."""
         if target != self.phase or not self.agreement.has_phase(target) or self.leaves_by(target):
             return None
-        entered = next(c.date for c in reversed(self.record.ledger.moves()) if c.to_phase == target)
+        entered = next((c.date for c in reversed(self.moves(self.date)) if c.to_phase == target), None)
+        if entered is None:
+            return f"not yet in force (it enters {target} on {self.agreement.in_force})"
         return f"already in {target} (since {entered})"
+
+    def moves(self, day: dt.date) -> tuple[PhaseChange, ...]:
+        """The phase record up to ``day``: before entry into force, not even that entry."""
+        moves = self.record.ledger.moves()
+        return moves if not moves or moves[0].date <= day else tuple(m for m in moves if m.date <= day)
 
     def blockers(self, target: str, day: dt.date, view: str | None) -> Blockers:
         """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there).
@@ -282,7 +292,7 @@ class Recorder:
 
     def stopped(self, day: dt.date) -> ClockStop | None:
         """When deadline clocks stopped on or before ``day``: a terminal phase, or the agreement's end."""
-        return clock_stop(self.agreement, self.record.ledger.moves(), day)
+        return clock_stop(self.agreement, self.moves(day), day)
 
     def status(self, obligation: str, day: dt.date) -> ObligationState:
         """One obligation's state answering for ``day`` (raises UnknownName for a typo)."""
@@ -297,14 +307,14 @@ class Recorder:
         """The state on ``day`` as one comparable value: phase, obligations, facts, phase record."""
         ledger = self.record.ledger
         facts = tuple(sorted(ledger.facts.values(), key=lambda f: f.name))
-        return Snapshot(self.phase, day, len(self.record), tuple(self.states(day)), facts, ledger.moves())
+        return Snapshot(self.phase, day, len(self.record), tuple(self.states(day)), facts, self.moves(day))
 
     def deadlines(self, day: dt.date) -> list[Deadline]:
         return deadlines(list(self.record.ledger.states().values()), day, self.stopped(day))
 
     def compliance(self, day: dt.date) -> Compliance:
         ledger = self.record.ledger
-        states, moves = list(ledger.states().values()), ledger.moves()
+        states, moves = list(ledger.states().values()), self.moves(day)
         return compliance(
             self.agreement, states, ledger.incidents.view(), ledger.attributed, moves, day, self.stopped(day)
         )

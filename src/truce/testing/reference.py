@@ -219,14 +219,20 @@ class ReferenceFold:
     def snapshot(self, as_of: dt.date | None = None) -> Snapshot:
         """What :meth:`truce.Ceasefire.snapshot` must give after the same events."""
         last = self.events[-1].date if self.events else None
-        day = as_of if as_of is not None else last or self.agreement.in_force
+        in_force = self.agreement.in_force
+        if as_of is None:  # a live ceasefire: its last event, never before entry into force
+            day = max(last, in_force) if last is not None else in_force
+        else:
+            day = max(as_of, last) if last is not None else as_of
+        # a day asked for before entry into force has not seen even that entry
+        history = self.history if as_of is None else [c for c in self.history if c.date <= day]
         return Snapshot(
             self.phase,
-            max(day, last) if last is not None and as_of is not None else day,
+            day,
             len(self.events),
             tuple(self.state(o.id) for o in self.agreement.obligations),
             tuple(sorted(self.facts.values(), key=lambda f: f.name)),
-            tuple(self.history),
+            tuple(history),
         )
 
 
