@@ -216,9 +216,11 @@ def blockers(name: str, target: str | None, as_of: str | None, view: str | None,
     found = ceasefire.blockers(view=view) if target is None else ceasefire.blockers(target, view=view)
     if as_json:
         data = found.to_dict()
-        if "ways" in data:
+        if "ways" in data:  # every way out: each is one report
             data["ways"] = [_blockers_json(way) for way in data["ways"]]
-        _emit_json("blockers", data if "ways" in data else _blockers_json(data))
+        else:
+            data = _blockers_json(data)
+        _emit_json("blockers", data)
         return
     if _tty():
         from rich.text import Text

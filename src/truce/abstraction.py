@@ -10,6 +10,7 @@ sample. :mod:`truce.verification` builds its findings on it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 from typing import Any
@@ -36,7 +37,7 @@ from truce.obligations import Obligation
 from truce.sources import Source
 from truce.status import ObligationState, ObligationStatus
 
-__all__ = ["MAX_STATES", "satisfiable"]
+__all__ = ["MAX_STATES", "satisfiable", "subjects"]
 
 #: The most search steps for one guard; beyond it verification reports it cannot decide.
 MAX_STATES = 1 << 20
@@ -133,6 +134,27 @@ class _Abstract:
         return _DAY
 
 
+def _subjects_of(nodes: list[Guard]) -> tuple[list[str], list[str], list[After | Elapsed]]:
+    """The domain's independent subjects among ``nodes``: obligations, facts, time atoms."""
+    obligations = sorted({n.obligation for n in nodes if isinstance(n, Fulfilled | StatusIs)})
+    facts = sorted({n.fact for n in nodes if isinstance(n, FactCompare)})
+    times = list(dict.fromkeys(n for n in nodes if isinstance(n, After | Elapsed)))
+    return obligations, facts, times
+
+
+@functools.lru_cache(maxsize=4096)
+def subjects(guard: Guard) -> frozenset[tuple[str, object]]:
+    """What ``guard`` reads, as the domain's independent subjects (empty for a constant).
+
+    Guards with no subject in common are independent: some state satisfies both exactly
+    when some state satisfies each (:mod:`truce.unblock` searches only groups that share one).
+    """
+    obligations, facts, times = _subjects_of(list(walk(guard)))
+    return frozenset(
+        [("obligation", o) for o in obligations] + [("fact", f) for f in facts] + [("time", t) for t in times]
+    )
+
+
 def satisfiable(
     guard: Guard, impossible_times: frozenset[Guard] = frozenset(), budget: int = MAX_STATES
 ) -> bool | None:
@@ -146,9 +168,7 @@ def satisfiable(
     where enumerating the product took a million.
     """
     nodes = list(walk(guard))
-    obligations = sorted({n.obligation for n in nodes if isinstance(n, Fulfilled | StatusIs)})
-    facts = sorted({n.fact for n in nodes if isinstance(n, FactCompare)})
-    times = list(dict.fromkeys(n for n in nodes if isinstance(n, After | Elapsed)))
+    obligations, facts, times = _subjects_of(nodes)
     subjects: list[tuple[str, Any, list[Any]]] = [
         ("obligation", o, _status_classes(_status_atoms(guard, o))) for o in obligations
     ]

@@ -27,6 +27,7 @@ __all__ = [
     "describe_view",
     "explain",
     "name_move",
+    "nested_lines",
     "routes_guard",
 ]
 
@@ -269,8 +270,8 @@ class Blockers:
             lines.append(f"  ({self.caveat})")
         if self.steps:
             for number, step in enumerate(self.steps, 1):
-                body = [line for line in str(step).split("\n") if not line.startswith("  view: ")]
-                lines += ["", f"  step {number}: {body[0]}", *(f"  {line}" for line in body[1:])]
+                head, *body = nested_lines(step)
+                lines += ["", f"  step {number}: {head}", *(f"  {line}" for line in body)]
             return "\n".join(lines)
         for blocker in (*self.unmet, *self.met):
             lines.append(blocker.line())
@@ -303,6 +304,14 @@ class Blockers:
             "caveat": self.caveat,
             "steps": [step.to_dict() for step in self.steps],
         }
+
+
+def nested_lines(report: Blockers) -> list[str]:
+    """A report's text lines to nest in a larger one, which says whose view once for all.
+
+    Split on newlines only: a ``\r`` or line separator in data stays text (shown escaped).
+    """
+    return [line for line in str(report).split("\n") if not line.startswith("  view: ")]
 
 
 def routes_guard(routes: list[Transition]) -> Guard:

@@ -190,6 +190,13 @@ class Recorder:
         """Whether ``target`` is a trigger leaving the current phase (it wins over a phase of that name)."""
         return target in self.record.names.triggers and bool(self.routes(target))
 
+    def asked(self, target: object, view: object) -> str | None:
+        """Check a question's target and view (names; a party of the agreement); the note if already there."""
+        target = name(target, "target")
+        if view is not None:
+            self.agreement.party(name(view, "view"))
+        return self.already_there(target)
+
     def already_there(self, target: str) -> str | None:
         """``already in X (since …)`` when ``target`` is the current phase: nothing to open, nothing blocks."""
         if target != self.phase or not self.agreement.has_phase(target) or self.leaves_by(target):
@@ -209,10 +216,7 @@ class Recorder:
 
         A phase further than one step away gets each step of the shortest route.
         """
-        name(target, "target")
-        if view is not None:
-            self.agreement.party(name(view, "view"))
-        note = self.already_there(target)
+        note = self.asked(target, view)
         if note is not None:
             return Blockers(self.agreement.id, "-", self.phase, target, day, (), note=note, view=describe_view(view))
         route = self.far_route(target)
@@ -233,10 +237,7 @@ class Recorder:
 
     def unblock(self, target: str, day: dt.date, view: str | None) -> Unblock:
         """The minimal unblock sets for ``target`` on ``day`` (a note, as blockers gives, when already there)."""
-        name(target, "target")
-        if view is not None:
-            self.agreement.party(name(view, "view"))
-        note = self.already_there(target)
+        note = self.asked(target, view)
         if note is not None:
             return Unblock("-", self.phase, target, day, (), True, note=note, view=describe_view(view))
         route = self.far_route(target)

@@ -18,16 +18,13 @@ from typing import Any
 
 import attrs
 
-from truce.abstraction import satisfiable
+from truce.abstraction import satisfiable, subjects
 from truce.agreement import Agreement, Transition
 from truce.blockers import DEFAULT_VIEW, Blocker, describe_leaf, describe_view, name_move, routes_guard
 from truce.guards import (
-    After,
     AllOf,
     AnyOf,
     Const,
-    Elapsed,
-    FactCompare,
     FactValue,
     Fulfilled,
     Guard,
@@ -128,20 +125,6 @@ def _grow(
     return found, whole
 
 
-@functools.lru_cache(maxsize=4096)
-def _subjects(leaf: Guard) -> frozenset[str]:
-    """What a leaf reads: obligations, facts, or itself for a time atom (empty for a constant)."""
-    found: set[str] = set()
-    for node in walk(leaf):
-        if isinstance(node, Fulfilled | StatusIs):
-            found.add(f"obligation {node.obligation}")
-        elif isinstance(node, FactCompare):
-            found.add(f"fact {node.fact}")
-        elif isinstance(node, After | Elapsed):
-            found.add(node.to_expr())
-    return frozenset(found)
-
-
 def _jointly_possible(term: Term, known: dict[frozenset[Guard], bool]) -> bool:
     """Whether some state makes every leaf of ``term`` hold at once.
 
@@ -149,14 +132,14 @@ def _jointly_possible(term: Term, known: dict[frozenset[Guard], bool]) -> bool:
     one are searched together (each group once per call of :func:`minimal_sets`); a
     search that runs out of budget keeps the set (it is then re-checked, not dropped).
     """
-    groups: list[tuple[set[str], list[Guard]]] = []
+    groups: list[tuple[set[tuple[str, object]], list[Guard]]] = []
     for leaf in term:
-        subjects, leaves = set(_subjects(leaf)), [leaf]
-        for group in [g for g in groups if g[0] & subjects]:
+        found, leaves = set(subjects(leaf)), [leaf]
+        for group in [g for g in groups if g[0] & found]:
             groups.remove(group)
-            subjects |= group[0]
+            found |= group[0]
             leaves += group[1]
-        groups.append((subjects, leaves))
+        groups.append((found, leaves))
     for _, leaves in groups:
         key = frozenset(leaves)
         if key not in known:

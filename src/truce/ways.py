@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from truce.agreement import Agreement, Transition
-from truce.blockers import DEFAULT_VIEW, Blocker, Blockers, describe_view, explain
+from truce.blockers import DEFAULT_VIEW, Blocker, Blockers, describe_view, explain, nested_lines
 from truce.guards import GuardContext
 from truce.html import blockers_html, escape
 
@@ -84,7 +84,7 @@ class Exits:
         if self.view != DEFAULT_VIEW:
             lines.append(f"  view: {self.view}")
         for way in self.ways:
-            lines += ["", *(f"  {line}" for line in str(way).split("\n") if not line.startswith("  view: "))]
+            lines += ["", *(f"  {line}" for line in nested_lines(way))]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -111,9 +111,8 @@ class Exits:
 def _leaving(agreement: Agreement, phase: str) -> dict[str, list[Transition]]:
     """The transitions leaving ``phase``, grouped by destination in the definition's order."""
     ways: dict[str, list[Transition]] = {}
-    for transition in agreement.transitions:
-        if phase in transition.from_phases:
-            ways.setdefault(transition.to_phase, []).append(transition)
+    for transition in agreement.transitions_from(phase):
+        ways.setdefault(transition.to_phase, []).append(transition)
     return ways
 
 
@@ -121,9 +120,7 @@ def exits(agreement: Agreement, context: GuardContext, phase: str, view: str | N
     """Every way out of ``phase`` as ``context`` has it: one :class:`Blockers` per transition."""
     ways: list[Blockers] = []
     taken: dict[str, str] = {}  # trigger -> the destination its first holding route goes to
-    for transition in agreement.transitions:
-        if phase not in transition.from_phases:
-            continue
+    for transition in agreement.transitions_from(phase):
         way = explain(agreement, context, phase, [transition], view)
         if not way.unmet:
             if transition.trigger in taken:
