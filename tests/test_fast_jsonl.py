@@ -194,3 +194,64 @@ def test_the_oracle_catches_a_planted_bug(target: str, replacement: Any, line: d
     assert agrees(agreement, data, truce.Limits())
     with mock.patch(f"truce._fast_jsonl.{target}", replacement):
         assert not agrees(agreement, data, truce.Limits())
+
+
+@st.composite
+def long_logs(draw: Any) -> tuple[truce.Agreement, bytes, truce.Limits]:
+    """A longer log (lines of every kind, many of one shape) with a few lines spoiled anywhere."""
+    events = draw(event_logs(RIVERSIDE, max_size=80))
+    records: list[Any] = [event_to_data(e) for e in events]
+    for _ in range(draw(st.integers(0, 3))):
+        n = draw(st.integers(0, len(records) - 1)) if records else None
+        if n is not None and records[n]:  # a record spoiled twice may have lost every key
+            records[n] = spoil_record(draw, records[n])
+    lines = [json.dumps(r, separators=draw(st.sampled_from([(", ", ": "), (",", ":"), (",", " : ")]))) for r in records]
+    if lines and draw(st.booleans()):
+        n = draw(st.integers(0, len(lines) - 1))
+        lines[n] = draw(st.sampled_from(LINE_SPOILERS))(lines[n])
+    return RIVERSIDE, ("\n".join(lines) + "\n").encode(), truce.Limits()
+
+
+@settings(settings.default, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(long_logs())
+def test_a_long_log_read_a_column_at_a_time_gives_the_careful_readers_events_or_none(log):
+    assert agrees(*log)
+
+
+@settings(settings.default, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(logs(), long_logs()))
+def test_the_standard_library_parser_keeps_the_contract(log):
+    """Where orjson has no wheel, truce parses with json's decoder: the same contract holds."""
+    with mock.patch("truce._fast_jsonl._loads", json.JSONDecoder().decode):
+        assert agrees(*log)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a key given twice: json keeps the last without a word
+        '{"date": "2025-04-02", "kind": "incident", "text": "a", "text": "b"}',
+        '{"date": "2025-04-02", "kind" : "incident", "text": "a", "text" : "b"}',
+        '{"date": "2025-04-02", "kind": "incident", "text": "a\\":", "text": "b"}',
+        '{"date": "2025-04-02", "kind": "incident", "text": "a", "attributes": {"k": 1, "k": 2}}',
+        # what a kind needs, missing or null
+        '{"date": "2025-04-02", "kind": "fulfilled", "obligation": null}',
+        '{"date": "2025-04-02", "kind": "incident", "text": null}',
+        '{"kind": "incident", "text": "x"}',
+        '{"date": null, "kind": "incident", "text": "x"}',
+        '{"date": "2025-04-02", "kind": "declared", "source": "text"}',
+        '{"date": "2025-04-02", "kind": "declared", "source": "text", "trigger": null, "to": null}',
+        '{"date": "2025-04-02", "kind": "claim", "party": "north"}',
+        '{"date": "2025-04-02", "kind": "claim", "party": "north", "obligation": "pull_back"}',
+        '{"date": "2025-04-02", "kind": "extended", "obligation": "pull_back", "due": null}',
+    ],
+)
+def test_a_line_the_careful_reader_reports_is_left_to_it(line):
+    """Each of these needs a word from the careful reader, even among many good lines of its shape."""
+    good = '{"date": "2025-04-01", "kind": "incident", "text": "quiet"}\n' * 50
+    assert _fast_jsonl.read_jsonl(line + "\n", RIVERSIDE, truce.Limits()) is None
+    assert (
+        _fast_jsonl.read_jsonl(good + line + "\n" + good.replace("04-01", "04-03"), RIVERSIDE, truce.Limits()) is None
+    )
+    with pytest.raises(truce.LoadError):
+        truce.load_events("log.jsonl", RIVERSIDE, text=line + "\n")

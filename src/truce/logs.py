@@ -33,7 +33,7 @@ from truce.errors import LoadError, Problem, TornLogWarning
 from truce.events import Event, External
 from truce.events import field_problems as event_field_problems
 from truce.limits import DEFAULT_LIMITS, Limits, check_number
-from truce.record import Names, field_problems
+from truce.record import Names, field_problems, recordable
 from truce.sources import Source
 
 if TYPE_CHECKING:
@@ -343,12 +343,9 @@ def load_events(
 
 def _recordable(events: list[Event], agreement: Agreement) -> bool:
     """Whether nothing in ``events`` is what the careful reader reports against ``agreement``."""
-    names, ended, last = Names.of(agreement), agreement.ended, None
-    for event in events:
-        if field_problems(names, event, last) or (ended is not None and event.date > ended):
-            return False
-        last = event.date if last is None or event.date > last else last
-    return True
+    if not recordable(Names.of(agreement), events, None):
+        return False
+    return not events or agreement.ended is None or events[-1].date <= agreement.ended  # in date order
 
 
 def read_log(
