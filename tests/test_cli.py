@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 import truce
-from truce import TruceError, _commands
+from truce import TruceError, _commands, cli
 from truce.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -175,6 +175,29 @@ def test_help_and_version_exit_0(run):
     assert "blockers" in run("--help").stdout
     assert "a trigger or a phase" in run("blockers", "--help").stdout
     assert run("--version").stdout.startswith("truce, version ")
+
+
+COMMAND_LINES = [
+    *([name, "--help"] for name in sorted(cli._NAMES)),
+    ["blockers", "gaza-2025"], ["--debug", "blockers", "gaza-2025", "phase_two", "--json", "--view", "israel"],
+    ["blockers"], ["blockers", "gaza-2025", "a", "b"], ["blockers", "x", "--bogus"], ["blockers", "x", "--debug"],
+    ["diagram", "x", "--format", "gif"], ["timeline", "x"], ["import-acled", "x", "y"], ["check", "x", "--strict"],
+    ["status", "x", "--as", "2025-01-01"], ["list", "extra"], ["--help", "blockers"], ["--deb", "list"], ["--", "list"],
+    [], ["--debug"], ["nonsense"], ["--version"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=lambda argv: " ".join(argv) or "(nothing)")
+def test_a_named_command_parses_as_the_whole_parser_does(argv, capsys):
+    """Start-up builds only the named command's parser: what it parses, prints and refuses is the same."""
+
+    def parse(parser):
+        try:
+            return vars(parser.parse_args(argv)), capsys.readouterr()
+        except SystemExit as exc:
+            return exc.code, capsys.readouterr()
+
+    assert parse(cli._parser(cli._named(argv))) == parse(cli._parser())
 
 
 def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
