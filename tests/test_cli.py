@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -200,9 +202,25 @@ def test_a_named_command_parses_as_the_whole_parser_does(argv, capsys):
     assert parse(cli._parser(cli._named(argv))) == parse(cli._parser())
 
 
-def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
-    import sys
+#: What ``truce blockers`` must not import: other commands' analyses, and standard modules
+#: only other paths need. Start-up is a measured figure (benchmarks/bench.py, bench_cli).
+NOT_FOR_BLOCKERS = {
+    "truce.unblock", "truce.abstraction", "truce.compliance", "truce.deadlines", "truce.history",
+    "truce.diagrams", "truce.frames", "truce.summary", "truce.eventlog", "truce.verification",
+    "truce.report", "truce.timeline", "truce.acled", "yaml", "pathlib", "pickle", "shutil", "html",
+}  # fmt: skip
 
+
+def test_blockers_imports_only_what_it_needs():
+    code = (
+        "import sys; from truce.cli import main; main(['blockers', 'gaza-2025', 'phase_two']); "
+        f"print(sorted(set(sys.modules) & {NOT_FOR_BLOCKERS!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     err = run("timeline", "gaza-2025", "-o", str(tmp_path / "x.png"), code=4).stderr
     assert "pip install 'truce-ceasefire[plot]'" in err
@@ -216,8 +234,6 @@ def test_rich_output_on_a_terminal(run, monkeypatch):
 
 
 def test_a_terminal_without_rich_gets_plain_text(run, monkeypatch):
-    import sys
-
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.setitem(sys.modules, "rich", None)
     assert not _commands._tty()

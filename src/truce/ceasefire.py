@@ -5,6 +5,10 @@ before anything is written. When reality moves anyway, a sourced ``declared`` ev
 the phase along a defined transition and is recorded *irregular* with the conditions
 unmet then, never a silent bypass. :mod:`truce.recording` takes events, :mod:`truce.record`
 keeps them, :mod:`truce.engine` moves phases; every method here delegates.
+
+The analyses only some callers ask for (history, unblock, deadlines, compliance, frames,
+diagrams, the summary) are imported by the method that asks: opening a ceasefire, which every
+run of the command line does, then costs only what recording and ``blockers`` need.
 """
 
 from __future__ import annotations
@@ -12,25 +16,27 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from truce import diagrams, frames, html, summary
+from truce import html
 from truce._compat import MethodList
 from truce.agreement import Agreement
 from truce.blockers import Blockers
-from truce.compliance import Compliance
 from truce.dates import DateLike
-from truce.deadlines import Deadline
 from truce.events import Event, EventKind
-from truce.history import Entry
-from truce.history import history as replayed
 from truce.ledger import PhaseChange
 from truce.record import Snapshot
 from truce.recording import Recorder, hypothetical
 from truce.sources import Source
 from truce.status import ClockStop, FactValue, ObligationState
-from truce.unblock import Unblock
 from truce.ways import Exits
+
+if TYPE_CHECKING:
+    from truce.compliance import Compliance
+    from truce.deadlines import Deadline
+    from truce.diagrams import Diagram
+    from truce.history import Entry
+    from truce.unblock import Unblock
 
 __all__ = ["Ceasefire", "Snapshot"]
 
@@ -138,6 +144,8 @@ class Ceasefire:
         some with ``kinds=``), a ``date``, a ``describe()`` line and the ``event`` behind it
         (whose ``source`` is the citation); entry into force comes first.
         """
+        from truce.history import history as replayed  # imported when asked for: see the module docstring
+
         return replayed(self._live, kinds)
 
     def phase_history(self) -> tuple[PhaseChange, ...]:
@@ -277,7 +285,9 @@ class Ceasefire:
 
         ``freq`` ("YE" yearly, "ME" monthly) is the period of the ``implementation`` frame.
         """
-        return frames.to_frame(self, what, freq=freq)
+        from truce.frames import to_frame  # imported when asked for: see the module docstring
+
+        return to_frame(self, what, freq=freq)
 
     def __repr__(self) -> str:
         through = self.data_through
@@ -289,10 +299,14 @@ class Ceasefire:
     def _repr_html_(self) -> str:
         return html.ceasefire_html(self)
 
-    def diagram(self) -> diagrams.Diagram:
+    def diagram(self) -> Diagram:
         """The phase diagram on the as-of date: ``.mermaid()``, ``.dot()``, ``.render("svg")``; SVG in Jupyter."""
-        return diagrams.diagram(self)
+        from truce.diagrams import diagram  # imported when asked for: see the module docstring
+
+        return diagram(self)
 
     def summary(self) -> str:
         """A plain-text status report: phase, how it got there, every obligation."""
-        return summary.summary(self)
+        from truce.summary import summary  # imported when asked for: see the module docstring
+
+        return summary(self)
