@@ -220,6 +220,16 @@ def test_blockers_imports_only_what_it_needs():
     assert done.stdout.splitlines()[-1] == "[]"
 
 
+def test_the_program_entry_point_answers_as_main_does_and_leaves_the_collector_on():
+    code = (
+        "import gc, sys; from truce.__main__ import run; sys.argv = ['truce', 'status', 'nowhere']; "
+        "code = run(); print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["3", "True", "True"]
+    assert done.stderr.startswith("truce: error: no bundled agreement named 'nowhere'")
+
+
 def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     err = run("timeline", "gaza-2025", "-o", str(tmp_path / "x.png"), code=4).stderr
