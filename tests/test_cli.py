@@ -202,12 +202,11 @@ def test_a_named_command_parses_as_the_whole_parser_does(argv, capsys):
     assert parse(cli._parser(cli._named(argv))) == parse(cli._parser())
 
 
-#: What ``truce blockers`` must not import: other commands' analyses, and standard modules
-#: only other paths need. Start-up is a measured figure (benchmarks/bench.py, bench_cli).
+#: What ``truce blockers`` must not import: modules only other commands use, and standard
+#: modules only other paths need. Start-up is a measured figure (benchmarks/bench.py, bench_cli).
 NOT_FOR_BLOCKERS = {
-    "truce.unblock", "truce.abstraction", "truce.compliance", "truce.deadlines", "truce.history",
-    "truce.diagrams", "truce.frames", "truce.summary", "truce.eventlog", "truce.verification",
-    "truce.report", "truce.timeline", "truce.acled", "yaml", "pathlib", "pickle", "shutil", "html",
+    "truce.verification", "truce.report", "truce.timeline", "truce.acled", "truce.scenario",
+    "truce.ensembles", "yaml", "pathlib", "pickle", "shutil", "html",
 }  # fmt: skip
 
 

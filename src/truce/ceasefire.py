@@ -5,10 +5,6 @@ before anything is written. When reality moves anyway, a sourced ``declared`` ev
 the phase along a defined transition and is recorded *irregular* with the conditions
 unmet then, never a silent bypass. :mod:`truce.recording` takes events, :mod:`truce.record`
 keeps them, :mod:`truce.engine` moves phases; every method here delegates.
-
-The analyses only some callers ask for (history, unblock, deadlines, compliance, frames,
-diagrams, the summary) are imported by the method that asks: opening a ceasefire, which every
-run of the command line does, then costs only what recording and ``blockers`` need.
 """
 
 from __future__ import annotations
@@ -16,27 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
-from truce import html
+from truce import diagrams, frames, html, summary
 from truce._compat import MethodList
 from truce.agreement import Agreement
 from truce.blockers import Blockers
+from truce.compliance import Compliance
 from truce.dates import DateLike
+from truce.deadlines import Deadline
 from truce.events import Event, EventKind
+from truce.history import Entry
+from truce.history import history as replayed
 from truce.ledger import PhaseChange
 from truce.record import Snapshot
 from truce.recording import Recorder, hypothetical
 from truce.sources import Source
 from truce.status import ClockStop, FactValue, ObligationState
+from truce.unblock import Unblock
 from truce.ways import Exits
-
-if TYPE_CHECKING:
-    from truce.compliance import Compliance
-    from truce.deadlines import Deadline
-    from truce.diagrams import Diagram
-    from truce.history import Entry
-    from truce.unblock import Unblock
 
 __all__ = ["Ceasefire", "Snapshot"]
 
@@ -144,8 +138,6 @@ class Ceasefire:
         some with ``kinds=``), a ``date``, a ``describe()`` line and the ``event`` behind it
         (whose ``source`` is the citation); entry into force comes first.
         """
-        from truce.history import history as replayed  # imported when asked for: see the module docstring
-
         return replayed(self._live, kinds)
 
     def phase_history(self) -> tuple[PhaseChange, ...]:
@@ -285,9 +277,7 @@ class Ceasefire:
 
         ``freq`` ("YE" yearly, "ME" monthly) is the period of the ``implementation`` frame.
         """
-        from truce.frames import to_frame  # imported when asked for: see the module docstring
-
-        return to_frame(self, what, freq=freq)
+        return frames.to_frame(self, what, freq=freq)
 
     def __repr__(self) -> str:
         through = self.data_through
@@ -299,14 +289,10 @@ class Ceasefire:
     def _repr_html_(self) -> str:
         return html.ceasefire_html(self)
 
-    def diagram(self) -> Diagram:
+    def diagram(self) -> diagrams.Diagram:
         """The phase diagram on the as-of date: ``.mermaid()``, ``.dot()``, ``.render("svg")``; SVG in Jupyter."""
-        from truce.diagrams import diagram  # imported when asked for: see the module docstring
-
-        return diagram(self)
+        return diagrams.diagram(self)
 
     def summary(self) -> str:
         """A plain-text status report: phase, how it got there, every obligation."""
-        from truce.summary import summary  # imported when asked for: see the module docstring
-
-        return summary(self)
+        return summary.summary(self)

@@ -6,10 +6,6 @@ record, the engine that moves its phase, the as-of date, the durable log and the
 Every event goes the same way: the one check (:func:`truce.record.problems`), then the
 phase move (the engine) or the fold (the ledger), then the record. A refused event or
 batch leaves everything as it was; with a log, nothing refused is ever written.
-
-What only some questions need (unblock, deadlines, compliance) and the durable log are
-imported where they are asked for, as in :mod:`truce.ceasefire`, so that recording and
-``blockers`` (the command line's every run) do not pay for them.
 """
 
 from __future__ import annotations
@@ -18,11 +14,12 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
+from truce.compliance import Compliance, compliance
 from truce.dates import DateLike, to_date
+from truce.deadlines import Deadline, deadlines
 from truce.engine import engine_for
 from truce.errors import (
     ArgumentError,
@@ -34,20 +31,16 @@ from truce.errors import (
     TruceError,
     UnknownName,
 )
+from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Moment, PhaseChange
 from truce.record import Record, Snapshot, problems
 from truce.sources import Source
 from truce.status import ClockStop, ObligationState, clock_stop
+from truce.unblock import Unblock, unblock
 from truce.views import PartyView
 from truce.ways import Exits, exits, path, shortest_route
-
-if TYPE_CHECKING:
-    from truce.compliance import Compliance
-    from truce.deadlines import Deadline
-    from truce.eventlog import EventLog
-    from truce.unblock import Unblock
 
 __all__ = ["Recorder", "hypothetical", "name"]
 
@@ -244,8 +237,6 @@ class Recorder:
 
     def unblock(self, target: str, day: dt.date, view: str | None) -> Unblock:
         """The minimal unblock sets for ``target`` on ``day`` (a note, as blockers gives, when already there)."""
-        from truce.unblock import Unblock, unblock  # imported when asked for: see the module docstring
-
         note = self.asked(target, view)
         if note is not None:
             return Unblock("-", self.phase, target, day, (), True, note=note, view=describe_view(view))
@@ -320,13 +311,9 @@ class Recorder:
         return Snapshot(self.phase, day, len(self.record), tuple(self.states(day)), facts, self.moves(day))
 
     def deadlines(self, day: dt.date) -> list[Deadline]:
-        from truce.deadlines import deadlines  # imported when asked for: see the module docstring
-
         return deadlines(list(self.record.ledger.states().values()), day, self.stopped(day))
 
     def compliance(self, day: dt.date) -> Compliance:
-        from truce.compliance import compliance  # imported when asked for: see the module docstring
-
         ledger = self.record.ledger
         states, moves = list(ledger.states().values()), self.moves(day)
         return compliance(
@@ -435,7 +422,5 @@ class Recorder:
                 raise
 
     def log_to(self, path: str | os.PathLike[str]) -> None:
-        from truce.eventlog import EventLog  # imported when asked for: see the module docstring
-
         with self.lock:
             self.log = EventLog(path, self.agreement)
