@@ -15,6 +15,7 @@ restore and a short replay, and nothing is ever copied per query.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any, ClassVar, TypeAlias
 
 import attrs
@@ -97,6 +98,17 @@ SETTLING = {
 }
 
 
+_KIND = operator.attrgetter("kind")
+_OBLIGATION = operator.attrgetter("obligation")
+_SETTLING_KINDS = frozenset(SETTLING)
+# Enum members bound once: ``EventKind.FULFILLED`` is a class look-up costing more than the test it feeds.
+_FULFILLED, _EXTENDED, _PROGRESS = EventKind.FULFILLED, EventKind.EXTENDED, EventKind.PROGRESS
+_INCIDENT, _FACT, _CLAIM = EventKind.INCIDENT, EventKind.FACT, EventKind.CLAIM
+_DONE, _PARTIAL, _PENDING, _ACTIVE = (
+    ObligationStatus.FULFILLED, ObligationStatus.PARTIAL, ObligationStatus.PENDING, ObligationStatus.ACTIVE
+)  # fmt: skip
+
+
 class _Shared:
     """An append-only list that a restored ledger shares with its original.
 
@@ -118,6 +130,17 @@ class _Shared:
             self.tail = [item]
         else:
             self.tail.append(item)
+
+    def extend(self, items: list[Any]) -> None:
+        if not items:
+            return
+        if self.owned:
+            self.items.extend(items)
+            self.size += len(items)
+        elif self.tail is None:
+            self.tail = items
+        else:
+            self.tail.extend(items)
 
     def __len__(self) -> int:
         return self.size + (len(self.tail) if self.tail else 0)
@@ -339,11 +362,11 @@ class Ledger:
     def apply(self, event: Event) -> None:
         """Fold one event that names only what the agreement defines (not a phase move)."""
         kind = event.kind
-        if kind is EventKind.INCIDENT:
+        if kind is _INCIDENT:
             self.incidents.append(event)
             self.attributed[event.party] = self.attributed.get(event.party, 0) + 1
             return
-        if kind is EventKind.FACT:
+        if kind is _FACT:
             assert event.fact is not None
             assert event.value is not None
             self.facts[event.fact] = FactValue(event.fact, event.value, event.date, event)
@@ -354,7 +377,7 @@ class Ledger:
             return
         owed = self.owed[oid]
         owed.frozen = None
-        if kind is EventKind.CLAIM:
+        if kind is _CLAIM:
             owed.claims.append(event)
             assert event.party is not None
             assert event.asserts is not None
@@ -366,7 +389,7 @@ class Ledger:
         base, progress, due = owed.base, owed.progress, owed.due
         _fold(owed, event)
         # a progress report shows its count even when it also moves the status (a jump to the target)
-        counted = owed.base is base or kind is EventKind.PROGRESS
+        counted = owed.base is base or kind is _PROGRESS
         if counted and owed.progress != progress and owed.progress is not None:
             was = None if progress is None else f"{progress:g}"
             self.changes.append(ObligationChange(event.date, oid, "progress", was, f"{owed.progress:g}", event))
@@ -375,6 +398,75 @@ class Ledger:
         if owed.due != due and owed.due is not None:
             was_due = None if due is None else due.isoformat()
             self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))
+
+    def apply_all(self, events: list[Event]) -> None:
+        """:meth:`apply` for each of ``events`` in turn (none of them a phase move), in one loop.
+
+        A batch (loading a log, ``extend``) costs what this loop costs, so what the events
+        of one batch overwrite is written once: a fact's value, the lists' lengths, and in a
+        run of settling reports each obligation's status. Its result is :meth:`apply`'s,
+        event by event (held to it, and to the reference fold, by tests/test_batch_fold.py).
+        """
+        if self.changes is not None:  # the change record wants every step
+            for event in events:
+                self.apply(event)
+            return
+        if set(map(_KIND, events)) <= _SETTLING_KINDS:
+            self._settle_all(events)
+            return
+        owed_of, attributed, settling = self.owed, self.attributed, SETTLING
+        incidents: list[Event] = []
+        fact_claims: list[Event] = []
+        facts: dict[str, Event] = {}
+        for event in events:
+            kind = event.kind
+            if kind is _INCIDENT:
+                incidents.append(event)
+                attributed[event.party] = attributed.get(event.party, 0) + 1
+                continue
+            if kind is _FACT:
+                facts[event.fact] = event  # type: ignore[index]
+                continue
+            oid = event.obligation
+            if oid is None:  # a claim about a fact
+                fact_claims.append(event)
+                continue
+            owed = owed_of[oid]
+            owed.frozen = None
+            if kind is _CLAIM:
+                owed.claims.append(event)
+                owed.latest = {**owed.latest, event.party: event.asserts}  # type: ignore[dict-item]
+                continue
+            settles = settling.get(kind)
+            if settles is not None and owed.active_since is not None and owed.obligation.measure is None:
+                owed.base, owed.since, owed.evidence = settles, event.date, event
+            else:
+                _fold(owed, event)
+        self.incidents.extend(incidents)
+        self.fact_claims.extend(fact_claims)
+        for fact, event in facts.items():
+            self.facts[fact] = FactValue(fact, event.value, event.date, event)  # type: ignore[arg-type]
+
+    def _settle_all(self, events: list[Event]) -> None:
+        """A run of settling reports: each obligation ends as its last report says.
+
+        An obligation not yet active (its first report dates it) or measured (a fulfilment
+        sets its count) takes its reports one by one.
+        """
+        owed_of, last = self.owed, dict(zip(map(_OBLIGATION, events), events, strict=True))
+        careful = {
+            oid for oid in last if owed_of[oid].active_since is None or owed_of[oid].obligation.measure is not None
+        }
+        if careful:
+            for event in events:
+                if event.obligation in careful:
+                    owed = owed_of[event.obligation]  # type: ignore[index]
+                    owed.frozen = None
+                    _fold(owed, event)
+        for oid, event in last.items():
+            if oid not in careful:
+                owed = owed_of[oid]
+                owed.base, owed.since, owed.evidence, owed.frozen = SETTLING[event.kind], event.date, event, None
 
     def entered_phase(self, change: PhaseChange) -> None:
         """Record a phase change the engine has made (regular or declared): the phase is already set."""
@@ -412,16 +504,16 @@ def _fold(owed: _Owed, event: Event) -> None:
             owed.active_since = event.date
         owed.base, owed.since, owed.evidence = settles, event.date, event
         measure = owed.obligation.measure
-        if kind is EventKind.FULFILLED and measure is not None:
+        if kind is _FULFILLED and measure is not None:
             owed.progress = measure.target
         return
-    if kind is EventKind.EXTENDED:
+    if kind is _EXTENDED:
         if not owed.extensions:  # the deadline before the first extension, None if the text set none
             owed.original_due = owed.due
         owed.due = event.due
         owed.extensions.append(event)
         return
-    assert kind is EventKind.PROGRESS
+    assert kind is _PROGRESS
     if owed.active_since is None:
         owed.active_since = event.date
     owed.evidence = event
@@ -429,11 +521,11 @@ def _fold(owed: _Owed, event: Event) -> None:
     assert isinstance(event.value, int | float)
     progress = float(event.value)
     if measure is not None and progress >= measure.target:
-        base = ObligationStatus.FULFILLED
+        base = _DONE
     elif progress > 0:
-        base = ObligationStatus.PARTIAL
+        base = _PARTIAL
     else:
-        base = owed.base if owed.base is not ObligationStatus.PENDING else ObligationStatus.ACTIVE
+        base = owed.base if owed.base is not _PENDING else _ACTIVE
     if base is not owed.base:
         owed.since = event.date
     owed.base = base

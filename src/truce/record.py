@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 import operator
 from collections.abc import Sequence
+from itertools import compress, islice, repeat
 from typing import Any
 
 import attrs
@@ -25,15 +26,23 @@ import attrs
 from truce._event_columns import dump_referring, from_columns, load_referring, to_columns
 from truce.agreement import Agreement
 from truce.errors import Problem
-from truce.events import Event, EventKind
+from truce.events import _ALLOWS, Event, EventKind
 from truce.ledger import Checkpoint, Ledger, PhaseChange
 from truce.status import EventSlice, FactValue, ObligationState
 
-__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems"]
+__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems", "recordable"]
 
 #: The fewest events between two checkpoints; the spacing is also at least 1/256 of the log.
 CHECKPOINT_MIN = 128
 _date = operator.attrgetter("date")
+_kind = operator.attrgetter("kind")
+_PROGRESS = EventKind.PROGRESS
+#: Each name an event may carry, what the agreement must define for it, and the kinds that may carry it.
+_NAMED = (
+    ("obligation", "obligations"), ("fact", "facts"), ("party", "parties"), ("to", "phases"), ("trigger", "triggers"),
+)  # fmt: skip
+_CARRIERS = {field: frozenset(k for k, allowed in _ALLOWS.items() if field in allowed) for field, _ in _NAMED}
+_GETTERS = {field: operator.attrgetter(field) for field, _ in _NAMED}
 
 
 @attrs.frozen
@@ -113,6 +122,39 @@ def field_problems(names: Names, event: Event, last: dt.date | None) -> list[tup
     return found
 
 
+def recordable(names: Names, events: Sequence[Event], last: dt.date | None) -> bool:
+    """Whether :func:`problems` finds nothing in any of ``events``, each after the one before it.
+
+    The same rules checked a column at a time (a set of each name the batch uses, the dates
+    compared pairwise), so a long batch pays a few C-level passes rather than a call per
+    event. ``False`` says only that something needs the per-event check, which then
+    finds it and words it; a batch of anything but plain :class:`Event` objects always does.
+    """
+    if not events:
+        return True
+    if set(map(type, events)) != {Event}:
+        return False
+    dates = list(map(_date, events))
+    if dates[0] < names.start or (last is not None and dates[0] < last):
+        return False
+    if not all(map(operator.le, dates, islice(dates, 1, None))):
+        return False
+    column = list(map(_kind, events))
+    kinds = set(column)
+    for field, known in _NAMED:
+        if kinds.isdisjoint(_CARRIERS[field]):
+            continue  # no event of the batch can carry this name (the Event refuses it)
+        used = set(map(_GETTERS[field], events))
+        used.discard(None)
+        if not used <= getattr(names, known):
+            return False
+    if EventKind.PROGRESS in kinds:
+        progressing = set(compress(map(_GETTERS["obligation"], events), map(operator.is_, column, repeat(_PROGRESS))))
+        if not progressing <= names.measured:
+            return False
+    return True
+
+
 @attrs.frozen(repr=False, eq=False)
 class Saved:
     """What :meth:`Record.undo` needs to put a record back after a refused batch."""
@@ -187,6 +229,24 @@ class Record:
         else:
             self._tail.append(event)
         self.last = event.date
+        count = len(self)
+        if count >= self._due:
+            self._checkpoints.append(self.ledger.checkpoint(count))
+            self._due = count + max(CHECKPOINT_MIN, count >> 8)
+
+    def room(self) -> int:
+        """How many events can be appended before the next checkpoint is due (at least one)."""
+        return max(1, self._due - len(self))
+
+    def extend(self, events: list[Event]) -> None:
+        """:meth:`append` for events already folded, no more than :meth:`room` of them."""
+        if self._shared is None:
+            self._events.extend(events)
+        elif self._tail is None:
+            self._tail = list(events)
+        else:
+            self._tail.extend(events)
+        self.last = events[-1].date
         count = len(self)
         if count >= self._due:
             self._checkpoints.append(self.ledger.checkpoint(count))

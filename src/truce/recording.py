@@ -11,6 +11,7 @@ batch leaves everything as it was; with a log, nothing refused is ever written.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -35,7 +36,7 @@ from truce.eventlog import EventLog
 from truce.events import Event, EventKind
 from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Moment, PhaseChange
-from truce.record import Record, Snapshot, problems
+from truce.record import Record, Snapshot, problems, recordable
 from truce.sources import Source
 from truce.status import ClockStop, ObligationState, clock_stop
 from truce.unblock import Unblock, unblock
@@ -52,6 +53,8 @@ def name(value: object, field: str) -> str:
     return value
 
 
+_KIND = operator.attrgetter("kind")
+_MOVES = frozenset({EventKind.TRANSITION, EventKind.DECLARED})
 _HYPOTHETICAL = Source("Hypothetical (what-if scenario), not a real event", "truce")
 
 
@@ -400,19 +403,23 @@ class Recorder:
         if not batch:
             return
         with self.lock:
-            record, as_of, horizon, index = self.record, self.as_of, self.horizon, 0
+            record, as_of, horizon = self.record, self.as_of, self.horizon
             saved = record.save()
             try:
-                names, take = record.names, self.take
-                for index, event in enumerate(batch):  # noqa: B007 - the index names a refused event
-                    found = problems(names, event, record.last)
-                    if found:
-                        raise EventError(found)
-                    take(event)
+                if recordable(record.names, batch, record.last):
+                    self._take_checked(batch)
+                else:
+                    names, take = record.names, self.take
+                    for event in batch:
+                        found = problems(names, event, record.last)
+                        if found:
+                            raise EventError(found)
+                        take(event)
                 if self.log is not None:
-                    index = 0
                     self.log.append_all(list(batch))  # all or none on disk; on failure undone here too
             except BaseException as error:
+                index = len(record) - saved.count  # the refused event: those before it are recorded
+                index = 0 if index >= len(batch) else index  # all folded: the log refused them
                 record.undo(saved)
                 self.as_of, self.horizon = as_of, horizon
                 if isinstance(error, TruceError):
@@ -420,6 +427,36 @@ class Recorder:
                     error.add_note(f"refused: event {index} of {len(batch)} ({where}); none of them was recorded")
                     error.index = index  # type: ignore[attr-defined]
                 raise
+
+    def _take_checked(self, batch: list[Event]) -> None:
+        """:meth:`take` for each of a batch whose every event passes the one check (:func:`recordable`).
+
+        Runs between phase moves and checkpoints are folded by the ledger in one loop
+        (:meth:`Ledger.apply_all`); a move goes to the engine as always. The record, its
+        checkpoints, the horizon and the as-of date end as :meth:`take` would leave them.
+        """
+        record, ledger, count = self.record, self.record.ledger, len(batch)
+        kinds = list(map(_KIND, batch))
+        moves = [n for n, kind in enumerate(kinds) if kind in _MOVES] if not _MOVES.isdisjoint(kinds) else []
+        moves.append(count)
+        start, upcoming = 0, 0
+        while start < count:
+            stop = min(moves[upcoming], start + record.room())
+            if start < stop:
+                run = batch[start:stop]
+                ledger.apply_all(run)
+                record.extend(run)
+                start = stop
+            if start == moves[upcoming] < count:
+                self.fold(batch[start])
+                record.append(batch[start])
+                start += 1
+                upcoming += 1
+        real = next((event.date for event in reversed(batch) if event.source != _HYPOTHETICAL), None)
+        if real is not None and (self.horizon is None or real > self.horizon):
+            self.horizon = real
+        if self.as_of is not None and batch[-1].date > self.as_of:
+            self.as_of = batch[-1].date
 
     def log_to(self, path: str | os.PathLike[str]) -> None:
         with self.lock:
