@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 import truce
-from truce import TruceError, _commands
+from truce import TruceError, _commands, cli
 from truce.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -177,9 +179,57 @@ def test_help_and_version_exit_0(run):
     assert run("--version").stdout.startswith("truce, version ")
 
 
-def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
-    import sys
+COMMAND_LINES = [
+    *([name, "--help"] for name in sorted(cli._NAMES)),
+    ["blockers", "gaza-2025"], ["--debug", "blockers", "gaza-2025", "phase_two", "--json", "--view", "israel"],
+    ["blockers"], ["blockers", "gaza-2025", "a", "b"], ["blockers", "x", "--bogus"], ["blockers", "x", "--debug"],
+    ["diagram", "x", "--format", "gif"], ["timeline", "x"], ["import-acled", "x", "y"], ["check", "x", "--strict"],
+    ["status", "x", "--as", "2025-01-01"], ["list", "extra"], ["--help", "blockers"], ["--deb", "list"], ["--", "list"],
+    [], ["--debug"], ["nonsense"], ["--version"],
+]  # fmt: skip
 
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=lambda argv: " ".join(argv) or "(nothing)")
+def test_a_named_command_parses_as_the_whole_parser_does(argv, capsys):
+    """Start-up builds only the named command's parser: what it parses, prints and refuses is the same."""
+
+    def parse(parser):
+        try:
+            return vars(parser.parse_args(argv)), capsys.readouterr()
+        except SystemExit as exc:
+            return exc.code, capsys.readouterr()
+
+    assert parse(cli._parser(cli._named(argv))) == parse(cli._parser())
+
+
+#: What ``truce blockers`` must not import: modules only other commands use, and standard
+#: modules only other paths need. Start-up is a measured figure (benchmarks/bench.py, bench_cli).
+NOT_FOR_BLOCKERS = {
+    "truce.verification", "truce.report", "truce.timeline", "truce.acled", "truce.scenario",
+    "truce.ensembles", "yaml", "pathlib", "pickle", "shutil", "html",
+}  # fmt: skip
+
+
+def test_blockers_imports_only_what_it_needs():
+    code = (
+        "import sys; from truce.cli import main; main(['blockers', 'gaza-2025', 'phase_two']); "
+        f"print(sorted(set(sys.modules) & {NOT_FOR_BLOCKERS!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_program_entry_point_answers_as_main_does_and_leaves_the_collector_on():
+    code = (
+        "import gc, sys; from truce.__main__ import run; sys.argv = ['truce', 'status', 'nowhere']; "
+        "code = run(); print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["3", "True", "True"]
+    assert done.stderr.startswith("truce: error: no bundled agreement named 'nowhere'")
+
+
+def test_missing_optional_dependency_exit_code(run, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     err = run("timeline", "gaza-2025", "-o", str(tmp_path / "x.png"), code=4).stderr
     assert "pip install 'truce-ceasefire[plot]'" in err
@@ -193,8 +243,6 @@ def test_rich_output_on_a_terminal(run, monkeypatch):
 
 
 def test_a_terminal_without_rich_gets_plain_text(run, monkeypatch):
-    import sys
-
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.setitem(sys.modules, "rich", None)
     assert not _commands._tty()

@@ -10,7 +10,6 @@ one place truce imports its own modules inside functions, so that ``truce --help
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from truce._reading import _SOURCE_KEYS
@@ -340,6 +339,8 @@ def diagram(name: str, as_of: str | None, fmt: str, output: str | None) -> None:
         text = content.decode("utf-8") if isinstance(content, bytes) else content
         _echo(text.rstrip("\n"))
         return
+    from pathlib import Path
+
     if isinstance(content, bytes):
         Path(output).write_bytes(content)
     else:

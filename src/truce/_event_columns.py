@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import itertools
 import operator
-import pickle
 from array import array
 from collections.abc import Sequence
 from typing import Any
@@ -86,36 +85,36 @@ def from_columns(columns: tuple[Any, ...]) -> list[Event]:
 _AGREEMENT = -1  # the place of the agreement (pickled once, with the ceasefire), not an event's
 
 
-class _Pickler(pickle.Pickler):
-    """Writes an event of the log as its place in it, and the agreement as a mark."""
-
-    def __init__(self, file: io.BytesIO, places: dict[int, int], agreement: object) -> None:
-        super().__init__(file, pickle.HIGHEST_PROTOCOL)
-        self.places, self.agreement = places, agreement
-
-    def persistent_id(self, obj: object) -> int | None:
-        if type(obj) is Event:
-            return self.places.get(id(obj))  # an event of another log (a view's parent) is pickled whole
-        return _AGREEMENT if obj is self.agreement else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, events: Sequence[Event], agreement: object) -> None:
-        super().__init__(file)
-        self.events, self.agreement = events, agreement
-
-    def persistent_load(self, pid: Any) -> Any:
-        return self.agreement if pid == _AGREEMENT else self.events[pid]
+# pickle is imported where a ceasefire is pickled, not at the top: every ceasefire's module
+# imports this one, and most runs (the command line's, say) never pickle.
 
 
 def dump_referring(value: object, events: Sequence[Event], agreement: object) -> bytes:
     """``value`` pickled with each of ``events`` it holds written as its place, ``agreement`` as a mark."""
+    import pickle
+
     places = {id(event): place for place, event in enumerate(events)}  # the events are alive: ids are stable
+
+    def persistent_id(obj: object) -> int | None:
+        if type(obj) is Event:
+            return places.get(id(obj))  # an event of another log (a view's parent) is pickled whole
+        return _AGREEMENT if obj is agreement else None
+
     file = io.BytesIO()
-    _Pickler(file, places, agreement).dump(value)
+    pickler = pickle.Pickler(file, pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = persistent_id  # type: ignore[method-assign]
+    pickler.dump(value)
     return file.getvalue()
 
 
 def load_referring(data: bytes, events: Sequence[Event], agreement: object) -> Any:
     """What :func:`dump_referring` wrote, its events and agreement taken from those given."""
-    return _Unpickler(io.BytesIO(data), events, agreement).load()
+    import pickle
+
+    def persistent_load(pid: Any) -> Any:
+        return agreement if pid == _AGREEMENT else events[pid]
+
+    # S301: these bytes come from inside a pickle the caller is already loading, never from elsewhere
+    unpickler = pickle.Unpickler(io.BytesIO(data))  # noqa: S301
+    unpickler.persistent_load = persistent_load  # type: ignore[method-assign]
+    return unpickler.load()

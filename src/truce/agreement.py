@@ -62,9 +62,6 @@ class Transition:
 
 
 _T = TypeVar("_T", Party, Obligation, Phase, FactDef)
-#: An agreement id as ``truce.load`` takes it (the bundled names' rule).
-_AGREEMENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-
 
 #: An agreement id goes into file names, diagram headers and command lines: no spaces, no line breaks.
 _AGREEMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
@@ -91,8 +88,7 @@ class Agreement:
     takes them) this one replaced and was replaced by: a collapsed ceasefire and the one
     that followed it stay two agreements, linked, rather than one record rewritten.
     ``data_through`` is the latest date the gathered sources cover for this agreement:
-    what it says after that date is unknown, not "nothing happened".
-    ceasefire, whose terms come from statements rather than a text. ``identifiers`` are
+    what it says after that date is unknown, not "nothing happened". ``identifiers`` are
     its ids in PA-X, UCDP, ETH/PRIO and PAM, where known (see :class:`~truce.Identifiers`).
     """
 

@@ -75,7 +75,13 @@ def _width() -> int:
     return max(width, 40) - 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, a command's name, that command's parser alone.
+
+    Building all twelve commands' parsers is a few ms of start-up, and a command line that
+    names its command (see :func:`_named`) needs only its own: what it parses, prints or
+    refuses does not depend on the others.
+    """
     width = _width()  # once: argparse builds a formatter for every option added
 
     def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -90,48 +96,58 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action=_Version, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, prog="truce")
-
-    def command(run: Callable[..., None], *arguments: str, name: str | None = None) -> argparse.ArgumentParser:
+    for run, name, arguments, options in _COMMANDS:
+        if only is not None and name != only:
+            continue
         doc = (run.__doc__ or "").strip()
-        sub = commands.add_parser(name or run.__name__, help=doc, description=doc, formatter_class=_formatter)
+        sub = commands.add_parser(name, help=doc, description=doc, formatter_class=_formatter)
         sub.set_defaults(run=run)
         for argument in arguments:  # "target?": may be left out
-            name, nargs = argument.rstrip("?"), "?" if argument.endswith("?") else None
-            sub.add_argument(name, metavar=name.upper(), nargs=nargs, help=_ARGUMENTS[argument])
-        return sub
-
-    def as_of(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--as-of", dest="as_of", metavar="DATE", help="answer for this date (YYYY-MM-DD)")
-
-    def view(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--view", metavar="PARTY", help="evaluate as this party's claims have it")
-
-    def as_json(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--json", dest="as_json", action="store_true", help="print JSON instead of text")
-
-    as_json(command(list_command, name="list"))
-    as_json(command(show, "name"))
-    for run, arguments, options in (
-        (status, ("name",), (as_of, as_json)),
-        (blockers, ("name", "target?"), (as_of, view, as_json)),
-        (unblock, ("name", "target"), (as_of, view, as_json)),
-        (history, ("name",), (as_of, as_json)),
-        (deadlines, ("name",), (as_of, as_json)),
-    ):
-        sub = command(run, *arguments)
+            dest, nargs = argument.rstrip("?"), "?" if argument.endswith("?") else None
+            sub.add_argument(dest, metavar=dest.upper(), nargs=nargs, help=_ARGUMENTS[argument])
         for option in options:
             option(sub)
-    sub = command(check, "name")
-    as_json(sub)
+    return parser
+
+
+def _named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when nothing but ``--debug`` comes before it.
+
+    Anything else before it (``--help``, which lists every command, an abbreviated option)
+    or no command known by that name gets the whole parser, and so the same answer as ever.
+    """
+    for argument in argv:
+        if argument != "--debug":
+            return argument if argument in _NAMES else None
+    return None
+
+
+def _as_of(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--as-of", dest="as_of", metavar="DATE", help="answer for this date (YYYY-MM-DD)")
+
+
+def _view(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--view", metavar="PARTY", help="evaluate as this party's claims have it")
+
+
+def _as_json(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--json", dest="as_json", action="store_true", help="print JSON instead of text")
+
+
+def _strict(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any)")
-    sub = command(diagram, "name")
-    as_of(sub)
+
+
+def _diagram_file(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--format", dest="fmt", choices=FORMATS, default="mermaid", help="default: mermaid")
     sub.add_argument("-o", "--output", metavar="FILE", help="write to this file")
-    sub = command(timeline, "name")
-    as_of(sub)
+
+
+def _timeline_file(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-o", "--output", metavar="FILE", required=True, help="PNG or SVG file")
-    sub = command(import_acled, "name", name="import-acled")
+
+
+def _acled_files(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("export", metavar="EXPORT", help="an ACLED export (CSV)")
     sub.add_argument("--actors", metavar="MAP", required=True, help="YAML actor table: countries, actors -> party")
     sub.add_argument(
@@ -139,11 +155,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--from", dest="start", metavar="DATE", help="keep rows from this date (default: the agreement's)")
     sub.add_argument("--to", dest="end", metavar="DATE", help="keep rows up to this date (default: its end, if any)")
-    sub = command(report, "name")
-    as_of(sub)
+
+
+def _report_file(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-o", "--output", metavar="FILE", required=True, help="the HTML file to write")
     sub.add_argument("--no-timeline", action="store_true", help="leave the timeline picture out")
-    return parser
+
+
+_Option = Callable[[argparse.ArgumentParser], None]
+
+#: Every command, in the order ``--help`` lists them: its function (whose docstring is its
+#: help), its name, its arguments (keys of ``_ARGUMENTS``) and what adds its options.
+_COMMANDS: tuple[tuple[Callable[..., None], str, tuple[str, ...], tuple[_Option, ...]], ...] = (
+    (list_command, "list", (), (_as_json,)),
+    (show, "show", ("name",), (_as_json,)),
+    (status, "status", ("name",), (_as_of, _as_json)),
+    (blockers, "blockers", ("name", "target?"), (_as_of, _view, _as_json)),
+    (unblock, "unblock", ("name", "target"), (_as_of, _view, _as_json)),
+    (history, "history", ("name",), (_as_of, _as_json)),
+    (deadlines, "deadlines", ("name",), (_as_of, _as_json)),
+    (check, "check", ("name",), (_as_json, _strict)),
+    (diagram, "diagram", ("name",), (_as_of, _diagram_file)),
+    (timeline, "timeline", ("name",), (_as_of, _timeline_file)),
+    (import_acled, "import-acled", ("name",), (_acled_files,)),
+    (report, "report", ("name",), (_as_of, _report_file)),
+)
+_NAMES = frozenset(name for _, name, _, _ in _COMMANDS)
 
 
 class _Version(argparse.Action):
@@ -164,8 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     more than importing its engine (see docs/performance.md), and click alone took a
     third of that budget to import.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        options = vars(_parser().parse_args(argv))
+        options = vars(_parser(_named(arguments)).parse_args(arguments))
     except SystemExit as exc:  # --help, --version, or a usage error (argparse printed it)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     debug = options.pop("debug")

@@ -19,7 +19,6 @@ import importlib
 import importlib.util
 import json
 import re
-import shutil
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -72,6 +71,8 @@ def _dot_wrap(label: str) -> str:
 
 
 def _graphviz_ready() -> bool:
+    import shutil  # here, not at the top: shutil imports the compression modules, and only drawing needs it
+
     return shutil.which("dot") is not None and importlib.util.find_spec("graphviz") is not None
 
 
@@ -156,6 +157,8 @@ class Diagram:
         """SVG or PNG bytes, drawn by Graphviz (the ``graphviz`` extra and the ``dot`` program)."""
         if importlib.util.find_spec("graphviz") is None:
             raise MissingDependency("graphviz (the Python package)", "graphviz")
+        import shutil  # here, not at the top: see _graphviz_ready
+
         if shutil.which("dot") is None:
             raise MissingDependency(
                 "the Graphviz 'dot' program",

@@ -42,7 +42,7 @@ import os
 import stat
 import threading
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from truce._files import pending_path, pending_size
 from truce.agreement import Agreement
@@ -50,6 +50,9 @@ from truce.errors import ArgumentError, EventError, LoadError, LogWriteError, Pr
 from truce.events import Event, EventKind
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.logs import JSONL_SUFFIXES, check_event_dates, encode_event, load_events
+
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where a log is opened: a ceasefire that never logs needs no pathlib
 
 __all__ = ["EventLog"]
 
@@ -79,6 +82,8 @@ class EventLog:
             raise ArgumentError(f"agreement: expected an Agreement, got {type(agreement).__name__}")
         if not isinstance(limits, Limits):
             raise ArgumentError(f"limits: expected Limits, got {type(limits).__name__}")
+        from pathlib import Path
+
         self.path = Path(path)
         self.agreement = agreement
         self.limits = limits

@@ -6,7 +6,6 @@ urls become links only when they are http(s) (a ``Source`` refuses anything else
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,8 @@ __all__ = ["blockers_html", "ceasefire_html", "compliance_html", "escape", "line
 
 
 def escape(value: object) -> str:
+    import html  # here, not at the top: html.entities is a large table, and only a rendered view needs it
+
     return html.escape("" if value is None else str(value), quote=True)
 
 

@@ -7,9 +7,8 @@ to know where its events came from.
 
 from __future__ import annotations
 
-import heapq
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from truce.agreement import Agreement
 from truce.ceasefire import Ceasefire
@@ -19,6 +18,9 @@ from truce.events import Event
 from truce.limits import DEFAULT_LIMITS, Limits
 from truce.loading import check_arguments, load_agreement, read_bundled
 from truce.logs import read_log
+
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where a file is read: bundled data needs no pathlib
 
 __all__ = ["load"]
 
@@ -44,6 +46,8 @@ def load(
     """
     check_arguments(path=name_or_path, events=events, limits=limits)
     if isinstance(name_or_path, os.PathLike) or _looks_like_path(str(name_or_path)):
+        from pathlib import Path
+
         path = Path(name_or_path)
         agreement = load_agreement(path, limits=limits)
         log = Path(events) if events is not None else _sibling_log(path)
@@ -55,6 +59,8 @@ def load(
     bundled = _places(f"truce/agreements/{agreement.id}.events.yaml", [None] * len(loaded))
     if events is None:
         return _replay(agreement, loaded, as_of, bundled)
+    import heapq  # here: only a merge of two logs needs it
+
     # in date order, the bundled events first on a shared day: a log of one's own
     # (imported incidents, say) may fall between the bundled events
     extra, lines = read_log(events, agreement, limits=limits)

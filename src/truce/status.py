@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import html
 import itertools
 import operator
 from collections.abc import Iterator, Sequence
@@ -344,6 +343,8 @@ class ObligationState:
         return self.describe()
 
     def _repr_html_(self) -> str:
+        import html  # here, not at the top: html.entities is a large table, and only a rendered view needs it
+
         head, *rest = self.describe().split("\n")
         items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rest)
         return f"<div><p><strong>{html.escape(head)}</strong></p><ul>{items}</ul></div>"
