@@ -170,3 +170,21 @@ def test_a_refused_event_of_ones_own_log_merged_with_bundled_events_names_its_fi
     with pytest.raises(truce.LoadError) as caught:
         truce.load("thailand-cambodia-2025", events=extra)
     assert str(caught.value.problems[0]).startswith(f"{extra}:2: events[1].trigger: hold_72_hours cannot fire")
+
+
+def test_a_well_formed_json_lines_log_with_wrong_names_and_order_reports_each_at_its_line(tmp_path):
+    """The fast reader takes every line (each is plainly valid JSON); names and order are checked by the
+    replay, and a refusal there has the careful reader name every problem, not the first alone."""
+    good = '{"date": "2025-04-02", "kind": "incident", "text": "quiet"}\n' * 300
+    log = (
+        good
+        + '{"date": "2025-04-03", "kind": "fulfilled", "obligation": "nope"}\n'
+        + '{"date": "2025-04-01", "kind": "incident", "text": "late"}\n'
+        + '{"date": "2025-04-04", "kind": "fact", "fact": "nothing", "value": 1}\n'
+    )
+    (tmp_path / "r.yaml").write_text(RIVERSIDE, encoding="utf-8")
+    (tmp_path / "r.events.jsonl").write_text(log, encoding="utf-8")
+    with pytest.raises(truce.LoadError) as caught:
+        truce.load(tmp_path / "r.yaml")
+    found = [(p.line, p.field) for p in caught.value.problems]
+    assert found == [(301, "events[300].obligation"), (302, "events[301].date"), (303, "events[302].fact")]

@@ -24,14 +24,14 @@ import operator
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, overload
 
 from truce._collector import paused
 from truce._names import is_id
 from truce._reading import _Problems, _read_source
 from truce.agreement import Agreement
 from truce.errors import LoadError
-from truce.events import _ALLOWS, _NEEDS, _TIME, CLAIMABLE, Event, EventKind, External, Precision, _date, _make
+from truce.events import _ALLOWS, _NEEDS, _TIME, CLAIMABLE, Event, EventKind, External, Precision, _date, _make_columns
 from truce.limits import MAX_NUMBER, Limits
 from truce.sources import Source
 
@@ -40,7 +40,7 @@ try:  # a parser about four times faster than json's (docs/performance.md); json
 except ImportError:  # pragma: no cover - CPython has orjson wheels for every platform truce is tested on
     _loads = json.JSONDecoder().decode  # type: ignore[assignment]
 
-__all__ = ["read_jsonl"]
+__all__ = ["LineNumbers", "read_jsonl"]
 
 _BOM = b"\xef\xbb\xbf"
 _BLANK = " \t\n\r\x0b\x0c"  # what ``bytes.isspace`` takes for blank (ASCII only), as the careful reader does
@@ -81,11 +81,31 @@ def read_jsonl(text: str | bytes, agreement: Agreement | None, limits: Limits) -
         return None
 
 
-def line_numbers(text: str | bytes) -> list[int | None]:
-    """The line each event of a log :func:`read_jsonl` took starts on (its non-blank lines)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    whole = data.removeprefix(_BOM).decode("utf-8")
-    return [number for number, line in enumerate(whole.split("\n"), 1) if line.strip(_BLANK)]
+class LineNumbers(Sequence[int | None]):
+    """The line each event of a log :func:`read_jsonl` took starts on (its non-blank lines),
+    found when first asked: only a refusal, reported at its line, needs them."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self._text: str | bytes | None = text
+        self._numbers: list[int | None] = []
+
+    def _found(self) -> list[int | None]:
+        if self._text is not None:
+            data = self._text.encode("utf-8") if isinstance(self._text, str) else self._text
+            whole = data.removeprefix(_BOM).decode("utf-8")
+            self._numbers = [number for number, line in enumerate(whole.split("\n"), 1) if line.strip(_BLANK)]
+            self._text = None
+        return self._numbers
+
+    def __len__(self) -> int:
+        return len(self._found())
+
+    @overload
+    def __getitem__(self, n: int) -> int | None: ...
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[int | None]: ...
+    def __getitem__(self, n: int | slice) -> int | Sequence[int | None] | None:
+        return self._found()[n]
 
 
 class _Reader:
@@ -207,9 +227,10 @@ class _Reader:
         external: Iterable[External | None] = none
         if "external_id" in keys or "attributes" in keys:
             external = list(map(_external, got("external_id", none), got("attributes", none)))
-        return list(
-            map(_make, dates, repeat(kind), obligation, fact, value, due, trigger, to, party, asserts,
-                got("reported_by", none), got("text", none), source, got("time", none), precision, external)
+        return _make_columns(
+            len(rows),
+            (dates, repeat(kind), obligation, fact, value, due, trigger, to, party, asserts, got("reported_by", none),
+             got("text", none), source, got("time", none), precision, external),
         )  # fmt: skip
 
     @staticmethod

@@ -9,12 +9,12 @@ import enum
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from truce._fast_jsonl import line_numbers, read_jsonl
+from truce._fast_jsonl import LineNumbers, read_jsonl
 from truce._files import _read_file
 from truce._reading import (
     _build,
@@ -355,7 +355,8 @@ def read_log(
     text: str | bytes | None = None,
     limits: Limits = DEFAULT_LIMITS,
     _trusted: bool = False,
-) -> tuple[list[Event], list[int | None]]:
+    _replayed: bool = False,
+) -> tuple[list[Event], Sequence[int | None]]:
     """:func:`load_events`, with the line each event starts on (None where unknown), so a
     problem found later, when the events are replayed, can still name its line."""
     check_arguments(path=path, agreement=agreement, limits=limits, text=text)
@@ -364,8 +365,10 @@ def read_log(
         text = _read_file(path, limits.max_log_bytes, log=name.endswith(JSONL_SUFFIXES))
     if name.endswith(JSONL_SUFFIXES):
         fast = read_jsonl(text, agreement, limits)  # None: something to report, read carefully below
-        if fast is not None and (agreement is None or _recordable(fast, agreement)):
-            return fast, line_numbers(text)
+        # ``_replayed``: the caller records the events in one batch, whose check refuses what
+        # _recordable would, and on a refusal reads again without it to report every problem
+        if fast is not None and (agreement is None or _replayed or _recordable(fast, agreement)):
+            return fast, LineNumbers(text)
     records, sources_block, agreement_id = _event_records(text, name, limits, trusted=_trusted)
     if agreement is not None and agreement_id is not None and str(agreement_id) != agreement.id:
         raise LoadError(

@@ -8,7 +8,8 @@ to know where its events came from.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, overload
 
 from truce.agreement import Agreement
 from truce.ceasefire import Ceasefire
@@ -53,8 +54,10 @@ def load(
         log = Path(events) if events is not None else _sibling_log(path)
         if log is None:
             return _replay(agreement, [], as_of, [])
-        loaded, lines = read_log(log, agreement, limits=limits)
-        return _replay(agreement, loaded, as_of, _places(str(log), lines))
+        loaded, lines = read_log(log, agreement, limits=limits, _replayed=True)
+        return _replay(
+            agreement, loaded, as_of, _places(str(log), lines), lambda: read_log(log, agreement, limits=limits)
+        )
     agreement, loaded = read_bundled(str(name_or_path))
     bundled = _places(f"truce/agreements/{agreement.id}.events.yaml", [None] * len(loaded))
     if events is None:
@@ -84,17 +87,45 @@ def _sibling_log(path: Path) -> Path | None:
 _Place = tuple[str, int | None, int]
 
 
-def _places(path: str, lines: list[int | None]) -> list[_Place]:
-    return [(path, line, n) for n, line in enumerate(lines)]
+class _Places(Sequence[_Place]):
+    """Each event's place in one log, made when a refusal names it (most loads never ask)."""
+
+    def __init__(self, path: str, lines: Sequence[int | None]) -> None:
+        self.path, self.lines = path, lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, n: int) -> _Place: ...
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[_Place]: ...
+    def __getitem__(self, n: int | slice) -> _Place | Sequence[_Place]:
+        if isinstance(n, slice):
+            return [self[k] for k in range(len(self))[n]]
+        return (self.path, self.lines[n], range(len(self))[n])
 
 
-def _replay(agreement: Agreement, events: list[Event], as_of: DateLike | None, places: list[_Place]) -> Ceasefire:
+def _places(path: str, lines: Sequence[int | None]) -> Sequence[_Place]:
+    return _Places(path, lines)
+
+
+def _replay(
+    agreement: Agreement,
+    events: list[Event],
+    as_of: DateLike | None,
+    places: Sequence[_Place],
+    careful: Callable[[], object] | None = None,
+) -> Ceasefire:
     """Record ``events``, read from the files ``places`` names (which checked their names and
-    order as they read them); a refused event is reported at its file, line and field."""
+    order as they read them, or ``careful`` does it on a refusal); a refused event is reported
+    at its file, line and field."""
     ceasefire = Ceasefire(agreement)
     try:
         ceasefire.extend(events)
     except TruceError as exc:
+        if careful is not None:  # a log read without its name and order check: read it again with it,
+            careful()  # which reports every such problem at its line (a blocked move is reported below)
         n = getattr(exc, "index", 0)
         inner = getattr(exc, "problems", None) or (str(exc),)
         raise LoadError([_at(events[n], str(p), places[n]) for p in inner]) from None

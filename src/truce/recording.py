@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 
+from truce._collector import paused
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
 from truce.compliance import Compliance, compliance
@@ -407,7 +408,8 @@ class Recorder:
             saved = record.save()
             try:
                 if recordable(record.names, batch, record.last):
-                    self._take_checked(batch)
+                    with paused():  # a long batch makes objects that all live on: see truce._collector
+                        self._take_checked(batch)
                 else:
                     names, take = record.names, self.take
                     for event in batch:
