@@ -10,10 +10,8 @@ of settling reports only (the path that writes each obligation's last report alo
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import pickle
-from pathlib import Path
 
 import pytest
 from hypothesis import given, note
@@ -22,12 +20,10 @@ from hypothesis import strategies as st
 import truce
 from truce import Event
 from truce.record import CHECKPOINT_MIN, Names, recordable
-from truce.testing import ReferenceFold, format_events, guided_logs, record_each, reference_snapshot, spoiled_events
+from truce.testing import format_events, guided_logs, record_each, reference_snapshot, spoiled_events
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-AGREEMENTS = {name: truce.load(name).agreement for name in truce.agreements()}
-AGREEMENTS["riverside"] = truce.load_agreement(DOCS / "riverside.yaml")
-NAMES = sorted(AGREEMENTS)
+from .test_properties import AGREEMENTS, NAMES, _accepted
+
 SETTLING = ("fulfilled", "breached", "waived")
 
 
@@ -79,16 +75,6 @@ def _observed(ceasefire: truce.Ceasefire) -> tuple[object, ...]:
     """What a user can see beyond the snapshot: horizon, incidents, facts, compliance, each party's view."""
     views = [str(ceasefire.blockers(view=party.id)) for party in ceasefire.agreement.parties]
     return (ceasefire.data_through, tuple(ceasefire.incidents), ceasefire.facts, ceasefire.compliance(), views)
-
-
-def _accepted(agreement: truce.Agreement, log: list[Event]) -> list[Event]:
-    fold = ReferenceFold(agreement)
-    kept = []
-    for event in log:
-        with contextlib.suppress(truce.TruceError):
-            fold.record(event)
-            kept.append(event)
-    return kept
 
 
 @pytest.mark.parametrize("name", NAMES)
