@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
+import sys
 
+import attrs
 import pytest
 
 import truce
@@ -66,6 +69,55 @@ def test_advance_fires_when_the_guard_holds_and_is_replayable(riverside):
     pull_back = riverside.status("pull_back")
     assert pull_back.base == "active"
     assert pull_back.due == dt.date(2025, 5, 8)
+
+
+def test_advance_records_the_event_the_constructor_makes(riverside):
+    # advance builds its event without the constructor's second check: it must be the same event
+    monitors(riverside, 12)
+    riverside.advance("begin_phase_two")
+    made = riverside.events[-1]
+    expected = Event(dt.date(2025, 4, 8), "transition", trigger="begin_phase_two")
+    assert made == expected
+    assert attrs.astuple(made, recurse=False) == attrs.astuple(expected, recurse=False)
+    assert made.date is expected.date  # one date object per day, as the constructor keeps them
+    assert made.trigger is sys.intern("begin_phase_two")
+    assert pickle.loads(pickle.dumps(made)) == made
+    assert riverside.phase_history()[-1].event is made
+
+
+def test_advance_with_a_citation_or_a_day_records_them(riverside):
+    monitors(riverside, 12)
+    riverside.advance("begin_phase_two", on=dt.datetime(2025, 4, 9, 6, 30), source=NEWS, text="monitors in place")
+    expected = Event("2025-04-09", "transition", trigger="begin_phase_two", source=NEWS, text="monitors in place")
+    assert riverside.events[-1] == expected
+    assert riverside.events[-1].date is expected.date
+    with pytest.raises(truce.EventError, match="expected text"):
+        riverside.advance("collapse", reported_by=3)  # type: ignore[arg-type]  # refused before the guard is asked
+    assert len(riverside.events) == 6
+    riverside.record(Event("2025-05-01", "fulfilled", obligation="pull_back", source=NEWS))
+    riverside.advance("complete", on=dt.datetime(2025, 6, 1, 12))  # no citation: made without the constructor
+    assert riverside.events[-1] == Event("2025-06-01", "transition", trigger="complete")
+    assert riverside.events[-1].date is Event("2025-06-01", "fulfilled", obligation="pull_back").date
+
+
+def test_advance_before_the_last_event_is_refused_and_nothing_changes(riverside):
+    earlier = truce.Ceasefire(riverside.agreement, riverside.events, as_of="2025-04-03")
+    before, events = earlier.snapshot(), list(earlier.events)
+    with pytest.raises(truce.EventError, match="out of order: earlier than the last event"):
+        earlier.advance("collapse")
+    with pytest.raises(truce.EventError, match="out of order"):
+        riverside.advance("collapse", on="2025-04-05")
+    assert earlier.snapshot() == before
+    assert list(earlier.events) == events
+
+
+def test_advance_takes_a_trigger_given_as_a_str_subclass(riverside):
+    class Name(str):
+        pass
+
+    monitors(riverside, 12)
+    assert riverside.advance(Name("begin_phase_two")) == "phase_two"
+    assert riverside.events[-1] == Event("2025-04-08", "transition", trigger=Name("begin_phase_two"))
 
 
 def test_guard_is_evaluated_on_the_day_of_the_move(riverside):

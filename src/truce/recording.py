@@ -32,7 +32,7 @@ from truce.errors import (
     UnknownName,
 )
 from truce.eventlog import EventLog
-from truce.events import Event, EventKind
+from truce.events import Event, EventKind, _transition
 from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Moment, PhaseChange
 from truce.record import Record, Snapshot, problems
@@ -273,13 +273,42 @@ class Recorder:
                 return True
         return False
 
-    def firable(self, trigger: object) -> None:
-        """Raise unless ``trigger`` is a trigger with a route from the current phase (its guard aside)."""
-        name(trigger, "trigger")
+    def firable(self, trigger: object) -> str:
+        """``trigger``, if it is a trigger with a route from the current phase (its guard aside); else raise."""
+        trigger = name(trigger, "trigger")
         if trigger not in self.record.names.triggers:
-            raise UnknownName("trigger", str(trigger), self.agreement.triggers)
-        if not self.routes(str(trigger)):
-            raise self.illegal(str(trigger))
+            raise UnknownName("trigger", trigger, self.agreement.triggers)
+        if not self.routes(trigger):
+            raise self.illegal(trigger)
+        return trigger
+
+    def advance(
+        self, trigger: object, on: DateLike | None, source: Source | None, reported_by: str | None, text: str | None
+    ) -> str:
+        """Fire ``trigger`` on the as-of date (or ``on``), recorded as a ``transition`` event; the new phase.
+
+        Refusals in order: the trigger (a name, defined, leaving this phase), the day, the
+        event's own fields, the date order, the guard. These are :meth:`take_one`'s steps
+        under one lock (no other thread moves the phase between check and move), with the
+        one check (:func:`problems`) asked only when it can refuse: the event names nothing
+        but a trigger already checked, so only its date can fail it.
+        """
+        with self.lock:
+            trigger = self.firable(trigger)
+            day = self.check_date(on, "on") if on is not None else self.date
+            if source is None and reported_by is None and text is None:
+                event = _transition(day, trigger)  # both checked: a trigger of the agreement, a day truce takes
+            else:
+                event = Event(
+                    day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text
+                )
+            if day < self.record.last:  # the agreement's start before any event, so this covers both date checks
+                raise EventError(problems(self.record.names, event, self.record.last))
+            if self.log is not None:
+                self.check_move(event)
+                self.log.append(event)
+            self.take(event)
+            return self.record.ledger.phase
 
     def illegal(self, trigger: str) -> IllegalTransition:
         leaves = sorted({p for t in self.agreement.transitions if t.trigger == trigger for p in t.from_phases})
