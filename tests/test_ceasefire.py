@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import pickle
@@ -9,9 +10,13 @@ import sys
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import truce
 from truce import Event, Source
+from truce.status import clock_stop
+from truce.testing import event_logs
 
 NEWS = Source("Monitors arrive", "Example Wire", dt.date(2025, 4, 8))
 
@@ -264,3 +269,29 @@ def test_machine_attributes_never_land_on_the_ceasefire(riverside):
     assert not hasattr(riverside, "begin_phase_two")
     assert not hasattr(riverside, "is_phase_one")
     assert not hasattr(riverside, "trigger")
+
+
+_RIVERSIDE = truce.load_agreement("docs/riverside.yaml")
+
+
+@given(log=event_logs(_RIVERSIDE, max_size=25), back=st.integers(-3, 60))
+def test_questions_read_the_phase_record_in_place_as_its_copy_would(log, back):
+    """status, stopped clocks and "already in" read the record's last moves without copying it."""
+    whole = truce.Ceasefire(_RIVERSIDE)
+    for event in log:
+        with contextlib.suppress(truce.TruceError):
+            whole.record(event)
+    day = max(whole.date - dt.timedelta(days=back), _RIVERSIDE.agreed)
+    for ceasefire in (truce.Ceasefire(_RIVERSIDE, whole.events, as_of=day), whole.as_of(day)):
+        live = ceasefire._live
+        moves = live.record.ledger.moves()
+        # the plain reading: the whole record from entry into force, before it the moves made by then
+        expected = moves if moves[0].date <= day else tuple(m for m in moves if m.date <= day)
+        assert tuple(live.phase_record(day)) == ceasefire.phase_history() == expected
+        assert ceasefire.stopped == clock_stop(_RIVERSIDE, expected, day)
+        entered = next((m.date for m in reversed(expected) if m.to_phase == ceasefire.phase), None)
+        here = ceasefire.phase
+        already = f"already in {here} (since {entered})"
+        assert ceasefire.blockers(here).note == (
+            already if entered else f"not yet in force (it enters {here} on 2025-04-01)"
+        )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 from truce.agreement import Agreement, Transition
 from truce.blockers import Blockers, describe_view, explain
@@ -201,15 +202,25 @@ class Recorder:
         """``already in X (since …)`` when ``target`` is the current phase: nothing to open, nothing blocks."""
         if target != self.phase or not self.agreement.has_phase(target) or self.leaves_by(target):
             return None
-        entered = next((c.date for c in reversed(self.moves(self.date)) if c.to_phase == target), None)
+        entered = next((c.date for c in reversed(self.phase_record(self.date)) if c.to_phase == target), None)
         if entered is None:
             return f"not yet in force (it enters {target} on {self.agreement.in_force})"
         return f"already in {target} (since {entered})"
 
     def moves(self, day: dt.date) -> tuple[PhaseChange, ...]:
         """The phase record up to ``day``: before entry into force, not even that entry."""
-        moves = self.record.ledger.moves()
-        return moves if not moves or moves[0].date <= day else tuple(m for m in moves if m.date <= day)
+        return tuple(self.phase_record(day))
+
+    def phase_record(self, day: dt.date) -> Sequence[PhaseChange]:
+        """:meth:`moves` without a copy, for readers of its last entries (``already_there``, ``stopped``).
+
+        From entry into force on it is the ledger's whole record, shared; copying it made every
+        ``status`` and ``blockers`` of the current phase cost as much as the moves so far.
+        """
+        record = cast("Sequence[PhaseChange]", self.record.ledger.phase_log.view())
+        if not record or record[0].date <= day:
+            return record
+        return tuple(m for m in record if m.date <= day)  # before entry into force: the few moves made by then
 
     def blockers(self, target: str, day: dt.date, view: str | None) -> Blockers:
         """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there).
@@ -322,7 +333,7 @@ class Recorder:
 
     def stopped(self, day: dt.date) -> ClockStop | None:
         """When deadline clocks stopped on or before ``day``: a terminal phase, or the agreement's end."""
-        return clock_stop(self.agreement, self.moves(day), day)
+        return clock_stop(self.agreement, self.phase_record(day), day)
 
     def status(self, obligation: str, day: dt.date) -> ObligationState:
         """One obligation's state answering for ``day`` (raises UnknownName for a typo)."""
