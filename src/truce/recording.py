@@ -164,7 +164,7 @@ class Recorder:
         if view is None:
             return moment
         self.agreement.party(name(view, "view"))  # UnknownName for a party the agreement does not define
-        return PartyView(moment, view, tuple(self.record.ledger.fact_claims.view()))
+        return PartyView(moment, view, self.record.ledger.fact_claims.view())
 
     def explain(self, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None) -> Blockers:
         return explain(self.agreement, self.context(day, view), self.phase, [t for _, t in routes], view)
