@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import truce
 from truce import Event, Source
-from truce.status import clock_stop
+from truce.status import EventSlice, clock_stop
 from truce.testing import event_logs
 
 NEWS = Source("Monitors arrive", "Example Wire", dt.date(2025, 4, 8))
@@ -295,3 +295,15 @@ def test_questions_read_the_phase_record_in_place_as_its_copy_would(log, back):
         assert ceasefire.blockers(here).note == (
             already if entered else f"not yet in force (it enters {here} on 2025-04-01)"
         )
+
+
+@given(items=st.lists(st.integers(), max_size=12), data=st.data())
+def test_a_shared_slice_reads_backwards_as_its_copy_would(items, data):
+    """Claims and moves are read from the end in place: the slice of a longer list, or all of one, and a tail."""
+    length = data.draw(st.integers(0, len(items)))
+    tail = data.draw(st.lists(st.integers(), max_size=3))
+    shared = EventSlice(items, length, tuple(tail))
+    expected = [*items[:length], *tail]
+    assert list(reversed(shared)) == expected[::-1]
+    items.append(99)  # the list grows after the slice is taken: the slice still reads its own prefix
+    assert list(reversed(shared)) == expected[::-1]
