@@ -238,6 +238,35 @@ def bench_blockers_and_as_of(large: int, small: int, repeat: int) -> list[dict[s
     ]
 
 
+def bench_blockers_shapes(large: int, small: int, repeat: int) -> list[dict[str, object]]:
+    """Blockers that read a growing list: the current phase (its last move) and a party's view (its claims)."""
+    agreement = ping_pong()
+    start = dt.date(2025, 1, 1)
+    opened = Event(start, "fulfilled", obligation="o0", source=SOURCE)
+
+    def moves(count: int) -> list[Event]:
+        triggers = ("go", "back")
+        return [
+            Event(start + dt.timedelta(days=n // 1000), "transition", trigger=triggers[n % 2]) for n in range(count)
+        ]
+
+    def claims(count: int) -> list[Event]:
+        days = (start + dt.timedelta(days=n // 1000) for n in range(count))
+        return [Event(day, "claim", obligation="o0", party="a", asserts="fulfilled") for day in days]
+
+    rows = []
+    for label, unit, make, ask in (
+        ("blockers of the current phase", "moves", moves, lambda ceasefire: ceasefire.blockers("one")),
+        ("blockers in a party's view", "claims", claims, lambda ceasefire: ceasefire.blockers("go", view="a")),
+    ):
+        big, little = (truce.Ceasefire(agreement, [opened, *make(count)]) for count in (large, small))
+        runs = [lambda: [ask(big) for _ in range(100)], lambda: [ask(little) for _ in range(100)]]
+        t_big, t_little = (t / 100 for t in interleaved(runs, repeat))
+        figure = f"{label}, {large:,} vs {small:,} {unit}"
+        rows.append(row(figure, t_big, t_little, "<= 1.5x", t_big / t_little <= 1.5, unit="us"))
+    return rows
+
+
 def bench_verify(repeat: int, sizes: list[tuple[int, int]]) -> list[dict[str, object]]:
     # imported here: truce.testing brings hypothesis, which the memory figure must not count
     from truce.testing import synthetic_agreement
@@ -344,6 +373,7 @@ def main() -> None:
             *bench_advance(200, 1),
             *bench_record(2_000, 1),
             *bench_blockers_and_as_of(5_000, 1_000, 1),
+            *bench_blockers_shapes(5_000, 1_000, 1),
             *bench_verify(1, [(12, 40)]),
             *bench_memory(2_000),
         ]
@@ -352,6 +382,7 @@ def main() -> None:
             *bench_advance(20_000, 5),
             *bench_record(1_000_000, 5),
             *bench_blockers_and_as_of(1_000_000, 1_000, 3),
+            *bench_blockers_shapes(200_000, 1_000, 3),
             *bench_verify(3, [(12, 40), (50, 200)]),
             *bench_cli(21),
             *bench_memory(1_000_000),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import truce
@@ -63,6 +63,61 @@ def test_views_differ_from_the_record_only_where_that_party_claims(log, party):
             if before.get(condition, met) != met:
                 subject = condition.split("(")[1].split(")")[0]
                 assert subject in claimed, f"{condition} changed in {party}'s view without a claim"
+
+
+_SUBJECTS = ["pull_back", "monitors_deployed"]  # few, so that one party often claims one thing twice
+
+
+@given(
+    log=event_logs(RIVERSIDE, max_size=20),
+    claims=st.lists(
+        st.tuples(
+            st.integers(0, 9), st.sampled_from(["north", "south"]), st.sampled_from(_SUBJECTS), st.integers(0, 12)
+        ),
+        max_size=12,
+    ),
+    party=st.sampled_from(["north", "south"]),
+    back=st.integers(0, 60),
+)
+@example(log=[], claims=[(0, "north", "pull_back", 0), (1, "north", "pull_back", 1)], party="north", back=0)
+@example(
+    log=[], claims=[(0, "south", "monitors_deployed", 3), (2, "south", "monitors_deployed", 12)], party="south", back=1
+)
+def test_a_party_view_reads_what_a_scan_of_every_claim_finds(log, claims, party, back):
+    """The view searches claims from the end; the plain reading scans them all and keeps the last."""
+    whole = truce.Ceasefire(RIVERSIDE)
+    for event in log:
+        with contextlib.suppress(truce.TruceError):
+            whole.record(event)
+    for step, claimant, subject, number in claims:  # several claims by one party on one subject
+        day = whole.date + dt.timedelta(days=step)
+        if subject in {f.id for f in RIVERSIDE.facts}:
+            whole.record(truce.Event(day, "claim", party=claimant, fact=subject, value=number))
+        else:
+            asserts = ("fulfilled", "breached", "partial")[number % 3]
+            whole.record(truce.Event(day, "claim", party=claimant, obligation=subject, asserts=asserts))
+    day = max(whole.date - dt.timedelta(days=back), RIVERSIDE.agreed)
+    # a ceasefire asked about an earlier day keeps later claims in its ledger; a view (as_of) has none
+    for ceasefire in (truce.Ceasefire(RIVERSIDE, whole.events, as_of=day), whole.as_of(day)):
+        live = ceasefire._live
+        view, ledger = live.context(day, party), live.record.ledger
+        for obligation in RIVERSIDE.obligations:
+            state = ledger.obligation_state(obligation.id)
+            mine = [c for c in state.claims if c.party == party and c.date <= day]
+            seen = view.obligation_state(obligation.id)
+            if mine:
+                assert seen.evidence is mine[-1]
+                assert seen == attrs.evolve(state, base=mine[-1].asserts, since=mine[-1].date, evidence=mine[-1])
+            else:
+                assert seen is state
+        for fact in RIVERSIDE.facts:
+            said = [c for c in ledger.fact_claims.view() if c.party == party and c.fact == fact.id and c.date <= day]
+            value = view.fact_value(fact.id)
+            if said:
+                assert value == FactValue(fact.id, said[-1].value, said[-1].date)
+                assert value.event is said[-1]
+            else:
+                assert value is ledger.facts.get(fact.id)
 
 
 # --- what-if ---------------------------------------------------------------------------

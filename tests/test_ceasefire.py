@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import pickle
+import sys
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import truce
 from truce import Event, Source
+from truce.status import EventSlice, clock_stop
+from truce.testing import event_logs
 
 NEWS = Source("Monitors arrive", "Example Wire", dt.date(2025, 4, 8))
 
@@ -66,6 +74,55 @@ def test_advance_fires_when_the_guard_holds_and_is_replayable(riverside):
     pull_back = riverside.status("pull_back")
     assert pull_back.base == "active"
     assert pull_back.due == dt.date(2025, 5, 8)
+
+
+def test_advance_records_the_event_the_constructor_makes(riverside):
+    # advance builds its event without the constructor's second check: it must be the same event
+    monitors(riverside, 12)
+    riverside.advance("begin_phase_two")
+    made = riverside.events[-1]
+    expected = Event(dt.date(2025, 4, 8), "transition", trigger="begin_phase_two")
+    assert made == expected
+    assert attrs.astuple(made, recurse=False) == attrs.astuple(expected, recurse=False)
+    assert made.date is expected.date  # one date object per day, as the constructor keeps them
+    assert made.trigger is sys.intern("begin_phase_two")
+    assert pickle.loads(pickle.dumps(made)) == made
+    assert riverside.phase_history()[-1].event is made
+
+
+def test_advance_with_a_citation_or_a_day_records_them(riverside):
+    monitors(riverside, 12)
+    riverside.advance("begin_phase_two", on=dt.datetime(2025, 4, 9, 6, 30), source=NEWS, text="monitors in place")
+    expected = Event("2025-04-09", "transition", trigger="begin_phase_two", source=NEWS, text="monitors in place")
+    assert riverside.events[-1] == expected
+    assert riverside.events[-1].date is expected.date
+    with pytest.raises(truce.EventError, match="expected text"):
+        riverside.advance("collapse", reported_by=3)  # type: ignore[arg-type]  # refused before the guard is asked
+    assert len(riverside.events) == 6
+    riverside.record(Event("2025-05-01", "fulfilled", obligation="pull_back", source=NEWS))
+    riverside.advance("complete", on=dt.datetime(2025, 6, 1, 12))  # no citation: made without the constructor
+    assert riverside.events[-1] == Event("2025-06-01", "transition", trigger="complete")
+    assert riverside.events[-1].date is Event("2025-06-01", "fulfilled", obligation="pull_back").date
+
+
+def test_advance_before_the_last_event_is_refused_and_nothing_changes(riverside):
+    earlier = truce.Ceasefire(riverside.agreement, riverside.events, as_of="2025-04-03")
+    before, events = earlier.snapshot(), list(earlier.events)
+    with pytest.raises(truce.EventError, match="out of order: earlier than the last event"):
+        earlier.advance("collapse")
+    with pytest.raises(truce.EventError, match="out of order"):
+        riverside.advance("collapse", on="2025-04-05")
+    assert earlier.snapshot() == before
+    assert list(earlier.events) == events
+
+
+def test_advance_takes_a_trigger_given_as_a_str_subclass(riverside):
+    class Name(str):
+        pass
+
+    monitors(riverside, 12)
+    assert riverside.advance(Name("begin_phase_two")) == "phase_two"
+    assert riverside.events[-1] == Event("2025-04-08", "transition", trigger=Name("begin_phase_two"))
 
 
 def test_guard_is_evaluated_on_the_day_of_the_move(riverside):
@@ -212,3 +269,41 @@ def test_machine_attributes_never_land_on_the_ceasefire(riverside):
     assert not hasattr(riverside, "begin_phase_two")
     assert not hasattr(riverside, "is_phase_one")
     assert not hasattr(riverside, "trigger")
+
+
+_RIVERSIDE = truce.load_agreement("docs/riverside.yaml")
+
+
+@given(log=event_logs(_RIVERSIDE, max_size=25), back=st.integers(-3, 60))
+def test_questions_read_the_phase_record_in_place_as_its_copy_would(log, back):
+    """status, stopped clocks and "already in" read the record's last moves without copying it."""
+    whole = truce.Ceasefire(_RIVERSIDE)
+    for event in log:
+        with contextlib.suppress(truce.TruceError):
+            whole.record(event)
+    day = max(whole.date - dt.timedelta(days=back), _RIVERSIDE.agreed)
+    for ceasefire in (truce.Ceasefire(_RIVERSIDE, whole.events, as_of=day), whole.as_of(day)):
+        live = ceasefire._live
+        moves = live.record.ledger.moves()
+        # the plain reading: the whole record from entry into force, before it the moves made by then
+        expected = moves if moves[0].date <= day else tuple(m for m in moves if m.date <= day)
+        assert tuple(live.phase_record(day)) == ceasefire.phase_history() == expected
+        assert ceasefire.stopped == clock_stop(_RIVERSIDE, expected, day)
+        entered = next((m.date for m in reversed(expected) if m.to_phase == ceasefire.phase), None)
+        here = ceasefire.phase
+        already = f"already in {here} (since {entered})"
+        assert ceasefire.blockers(here).note == (
+            already if entered else f"not yet in force (it enters {here} on 2025-04-01)"
+        )
+
+
+@given(items=st.lists(st.integers(), max_size=12), data=st.data())
+def test_a_shared_slice_reads_backwards_as_its_copy_would(items, data):
+    """Claims and moves are read from the end in place: the slice of a longer list, or all of one, and a tail."""
+    length = data.draw(st.integers(0, len(items)))
+    tail = data.draw(st.lists(st.integers(), max_size=3))
+    shared = EventSlice(items, length, tuple(tail))
+    expected = [*items[:length], *tail]
+    assert list(reversed(shared)) == expected[::-1]
+    items.append(99)  # the list grows after the slice is taken: the slice still reads its own prefix
+    assert list(reversed(shared)) == expected[::-1]

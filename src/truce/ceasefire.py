@@ -21,7 +21,7 @@ from truce.blockers import Blockers
 from truce.compliance import Compliance
 from truce.dates import DateLike
 from truce.deadlines import Deadline
-from truce.events import Event, EventKind
+from truce.events import Event
 from truce.history import Entry
 from truce.history import history as replayed
 from truce.ledger import PhaseChange
@@ -191,12 +191,7 @@ class Ceasefire:
         way the ceasefire is unchanged. The move is recorded as a ``transition`` event,
         so :meth:`as_of` replays it.
         """
-        self._live.firable(trigger)
-        day = self._live.check_date(on, "on") if on is not None else self.date
-        self.record(
-            Event(day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text)
-        )
-        return self.phase
+        return self._live.advance(trigger, on, source, reported_by, text)
 
     def log_to(self, path: str | os.PathLike[str]) -> Ceasefire:
         """Write every event recorded from now on durably to the JSON Lines log at ``path``.

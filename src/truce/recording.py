@@ -14,7 +14,8 @@ import datetime as dt
 import operator
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 from truce._collector import paused
 from truce.agreement import Agreement, Transition
@@ -34,7 +35,7 @@ from truce.errors import (
     UnknownName,
 )
 from truce.eventlog import EventLog
-from truce.events import Event, EventKind
+from truce.events import Event, EventKind, _transition
 from truce.guards import GuardContext, Truth, truth
 from truce.ledger import Moment, PhaseChange
 from truce.record import Record, Snapshot, problems, recordable
@@ -167,7 +168,7 @@ class Recorder:
         if view is None:
             return moment
         self.agreement.party(name(view, "view"))  # UnknownName for a party the agreement does not define
-        return PartyView(moment, view, tuple(self.record.ledger.fact_claims.view()))
+        return PartyView(moment, view, self.record.ledger.fact_claims.view())
 
     def explain(self, routes: list[tuple[int, Transition]], day: dt.date, view: str | None = None) -> Blockers:
         return explain(self.agreement, self.context(day, view), self.phase, [t for _, t in routes], view)
@@ -205,15 +206,25 @@ class Recorder:
         """``already in X (since …)`` when ``target`` is the current phase: nothing to open, nothing blocks."""
         if target != self.phase or not self.agreement.has_phase(target) or self.leaves_by(target):
             return None
-        entered = next((c.date for c in reversed(self.moves(self.date)) if c.to_phase == target), None)
+        entered = next((c.date for c in reversed(self.phase_record(self.date)) if c.to_phase == target), None)
         if entered is None:
             return f"not yet in force (it enters {target} on {self.agreement.in_force})"
         return f"already in {target} (since {entered})"
 
     def moves(self, day: dt.date) -> tuple[PhaseChange, ...]:
         """The phase record up to ``day``: before entry into force, not even that entry."""
-        moves = self.record.ledger.moves()
-        return moves if not moves or moves[0].date <= day else tuple(m for m in moves if m.date <= day)
+        return tuple(self.phase_record(day))
+
+    def phase_record(self, day: dt.date) -> Sequence[PhaseChange]:
+        """:meth:`moves` without a copy, for readers of its last entries (``already_there``, ``stopped``).
+
+        From entry into force on it is the ledger's whole record, shared; copying it made every
+        ``status`` and ``blockers`` of the current phase cost as much as the moves so far.
+        """
+        record = cast("Sequence[PhaseChange]", self.record.ledger.phase_log.view())
+        if not record or record[0].date <= day:
+            return record
+        return tuple(m for m in record if m.date <= day)  # before entry into force: the few moves made by then
 
     def blockers(self, target: str, day: dt.date, view: str | None) -> Blockers:
         """What blocks ``target`` on ``day`` (a note instead when the ceasefire is already there).
@@ -277,13 +288,42 @@ class Recorder:
                 return True
         return False
 
-    def firable(self, trigger: object) -> None:
-        """Raise unless ``trigger`` is a trigger with a route from the current phase (its guard aside)."""
-        name(trigger, "trigger")
+    def firable(self, trigger: object) -> str:
+        """``trigger``, if it is a trigger with a route from the current phase (its guard aside); else raise."""
+        trigger = name(trigger, "trigger")
         if trigger not in self.record.names.triggers:
-            raise UnknownName("trigger", str(trigger), self.agreement.triggers)
-        if not self.routes(str(trigger)):
-            raise self.illegal(str(trigger))
+            raise UnknownName("trigger", trigger, self.agreement.triggers)
+        if not self.routes(trigger):
+            raise self.illegal(trigger)
+        return trigger
+
+    def advance(
+        self, trigger: object, on: DateLike | None, source: Source | None, reported_by: str | None, text: str | None
+    ) -> str:
+        """Fire ``trigger`` on the as-of date (or ``on``), recorded as a ``transition`` event; the new phase.
+
+        Refusals in order: the trigger (a name, defined, leaving this phase), the day, the
+        event's own fields, the date order, the guard. These are :meth:`take_one`'s steps
+        under one lock (no other thread moves the phase between check and move), with the
+        one check (:func:`problems`) asked only when it can refuse: the event names nothing
+        but a trigger already checked, so only its date can fail it.
+        """
+        with self.lock:
+            trigger = self.firable(trigger)
+            day = self.check_date(on, "on") if on is not None else self.date
+            if source is None and reported_by is None and text is None:
+                event = _transition(day, trigger)  # both checked: a trigger of the agreement, a day truce takes
+            else:
+                event = Event(
+                    day, EventKind.TRANSITION, trigger=trigger, source=source, reported_by=reported_by, text=text
+                )
+            if day < self.record.last:  # the agreement's start before any event, so this covers both date checks
+                raise EventError(problems(self.record.names, event, self.record.last))
+            if self.log is not None:
+                self.check_move(event)
+                self.log.append(event)
+            self.take(event)
+            return self.record.ledger.phase
 
     def illegal(self, trigger: str) -> IllegalTransition:
         leaves = sorted({p for t in self.agreement.transitions if t.trigger == trigger for p in t.from_phases})
@@ -297,7 +337,7 @@ class Recorder:
 
     def stopped(self, day: dt.date) -> ClockStop | None:
         """When deadline clocks stopped on or before ``day``: a terminal phase, or the agreement's end."""
-        return clock_stop(self.agreement, self.moves(day), day)
+        return clock_stop(self.agreement, self.phase_record(day), day)
 
     def status(self, obligation: str, day: dt.date) -> ObligationState:
         """One obligation's state answering for ``day`` (raises UnknownName for a typo)."""

@@ -75,7 +75,10 @@ class EventSlice(Sequence[Event]):
         return itertools.chain(itertools.islice(self._events, self._length), self._tail)
 
     def __reversed__(self) -> Iterator[Event]:
-        return itertools.chain(reversed(self._tail), (self._events[i] for i in range(self._length - 1, -1, -1)))
+        events = self._events
+        if self._length == len(events):  # the whole list: its own reverse iterator, in C
+            return itertools.chain(reversed(self._tail), reversed(events))
+        return itertools.chain(reversed(self._tail), (events[i] for i in range(self._length - 1, -1, -1)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):

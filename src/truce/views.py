@@ -11,6 +11,7 @@ only where that party's claims differ from the record.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import attrs
 
@@ -28,7 +29,8 @@ class PartyView:
 
     base: GuardContext
     party: str
-    fact_claims: tuple[Event, ...]
+    #: every claim about a fact, in the order recorded (the ledger's list, shared, not copied)
+    fact_claims: Sequence[Event]
 
     @property
     def as_of(self) -> dt.date:
@@ -36,20 +38,28 @@ class PartyView:
 
     def obligation_state(self, obligation: str) -> ObligationState:
         state = self.base.obligation_state(obligation)
-        mine = [c for c in state.claims if c.party == self.party and c.date <= self.as_of]
-        if not mine:
+        if not any(party == self.party for party, _ in state.claimed):  # the ledger keeps who claimed what
             return state
-        claim = mine[-1]
+        claim = self._latest(state.claims, None)
+        if claim is None:
+            return state
         assert claim.asserts is not None
         return attrs.evolve(state, base=ObligationStatus(claim.asserts), since=claim.date, evidence=claim)
 
     def fact_value(self, name: str) -> FactValue | None:
-        mine = [c for c in self.fact_claims if c.party == self.party and c.fact == name and c.date <= self.as_of]
-        if not mine:
+        claim = self._latest(self.fact_claims, name)
+        if claim is None:
             return self.base.fact_value(name)
-        claim = mine[-1]
         assert claim.value is not None
         return FactValue(name, claim.value, claim.date, claim)
+
+    def _latest(self, claims: Sequence[Event], fact: str | None) -> Event | None:
+        """The party's last claim (about ``fact``, if given) dated by the as-of day, searched from the end."""
+        party, as_of = self.party, self.as_of
+        for claim in reversed(claims):
+            if claim.party == party and claim.date <= as_of and (fact is None or claim.fact == fact):
+                return claim
+        return None
 
     def anchor_date(self, anchor: str) -> dt.date | None:
         return self.base.anchor_date(anchor)

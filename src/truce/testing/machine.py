@@ -205,6 +205,7 @@ def ceasefire_machine(agreement: Agreement) -> type[RuleBasedStateMachine]:
                 assert refusal is None, f"{trigger} fired although the reference refuses it ({refusal})"
                 assert could, f"{trigger} fired although can() said no"
                 assert not self.ceasefire.phase_history()[-1].irregular
+                assert self.ceasefire.events[-1] == attempt, "advance recorded another event than the one it fired"
                 self.reference.record(self.ceasefire.events[-1])
 
         @precondition(lambda self: bool(self.ceasefire.events))
