@@ -238,3 +238,20 @@ def test_with_a_log_a_batch_that_cannot_be_written_leaves_nothing(tmp_path, rive
         live.extend([Event("2025-04-02", "incident", text="first"), Event("2025-04-03", "incident", text="second")])
     assert live.events == ()
     assert not path.exists() or path.read_bytes() == b""
+
+
+def test_can_answers_for_the_record_as_it_is_each_time_it_is_asked(riverside):
+    """can() keeps the day it last read; what it reads is the record now, same day or not."""
+    day = riverside.date
+    asked = []
+    for event in [
+        truce.Event(day, "fulfilled", obligation="detainees_released"),
+        truce.Event(day, "fulfilled", obligation="prisoners_released"),
+        truce.Event(day, "fact", fact="monitors_deployed", value=12),
+    ]:
+        asked.append(riverside.can("begin_phase_two"))
+        riverside.record(event)
+    asked.append(riverside.can("begin_phase_two"))
+    assert asked == [False, False, False, True]
+    assert riverside.can("begin_phase_two") == (not riverside.blockers("begin_phase_two").blocked)
+    assert not riverside.as_of(day - dt.timedelta(days=1)).can("begin_phase_two")  # a view, its own day

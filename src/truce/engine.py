@@ -77,12 +77,13 @@ class Engine:
         for index, transition in enumerate(agreement.transitions):
             for phase in transition.from_phases:
                 routes.setdefault((phase, transition.trigger), []).append((index, transition))
-        self._routes = routes
+        #: the routes by (phase, trigger): what :meth:`routes` reads, for a caller that polls (``can``)
+        self.by_trigger = routes
 
     def routes(self, phase: str, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         """The transitions (with their positions) leaving ``phase`` by ``trigger`` and/or to ``to``."""
         if to is None and trigger is not None:
-            return self._routes.get((phase, trigger), [])
+            return self.by_trigger.get((phase, trigger), [])
         return [
             (i, t)
             for i, t in enumerate(self.agreement.transitions)

@@ -132,15 +132,16 @@ def recordable(names: Names, events: Sequence[Event], last: dt.date | None) -> b
     """
     if not events:
         return True
+    # C-level passes over the events, none keeping a column (a million-event batch would
+    # hold 8 MB per column at its peak)
     if set(map(type, events)) != {Event}:
         return False
-    dates = list(map(_date, events))
-    if dates[0] < names.start or (last is not None and dates[0] < last):
+    first = events[0].date
+    if first < names.start or (last is not None and first < last):
         return False
-    if not all(map(operator.le, dates, islice(dates, 1, None))):
+    if not all(map(operator.le, map(_date, events), map(_date, islice(events, 1, None)))):
         return False
-    column = list(map(_kind, events))
-    kinds = set(column)
+    kinds = set(map(_kind, events))
     for field, known in _NAMED:
         if kinds.isdisjoint(_CARRIERS[field]):
             continue  # no event of the batch can carry this name (the Event refuses it)
@@ -149,7 +150,9 @@ def recordable(names: Names, events: Sequence[Event], last: dt.date | None) -> b
         if not used <= getattr(names, known):
             return False
     if EventKind.PROGRESS in kinds:
-        progressing = set(compress(map(_GETTERS["obligation"], events), map(operator.is_, column, repeat(_PROGRESS))))
+        progressing = set(
+            compress(map(_GETTERS["obligation"], events), map(operator.is_, map(_kind, events), repeat(_PROGRESS)))
+        )
         if not progressing <= names.measured:
             return False
     return True

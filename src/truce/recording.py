@@ -57,6 +57,7 @@ def name(value: object, field: str) -> str:
 
 _KIND = operator.attrgetter("kind")
 _MOVES = frozenset({EventKind.TRANSITION, EventKind.DECLARED})
+_TRUE = Truth.TRUE  # bound once: an enum member look-up costs as much as a small guard's truth
 _HYPOTHETICAL = Source("Hypothetical (what-if scenario), not a real event", "truce")
 
 
@@ -105,6 +106,7 @@ class Recorder:
         self.horizon: dt.date | None = self.record.last if self.record.has_events() else None
         self.log: EventLog | None = None
         self.lock = threading.RLock()
+        self._moment: Moment | None = None  # the last day can() read, with this record's ledger
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled without its lock, its shared engine or its log file (an unpickled copy does not log)."""
@@ -118,7 +120,7 @@ class Recorder:
         self.agreement, self.record, self.engine, self.as_of = agreement, record, engine_for(agreement), as_of
         horizon = state.get("horizon")
         self.horizon = horizon if isinstance(horizon, dt.date) else None
-        self.log, self.lock = None, threading.RLock()
+        self.log, self.lock, self._moment = None, threading.RLock(), None
 
     # --- where it stands --------------------------------------------------------------
 
@@ -271,10 +273,12 @@ class Recorder:
         Answers yes or no without building an explanation: it costs the guard's truth and a
         look-up or two, which is what a caller polling many triggers pays for.
         """
-        ledger = self.record.ledger
+        record = self.record
+        ledger = record.ledger
         phase = ledger.phase
-        name(target, "target")
-        routes = self.engine.routes(phase, target) if target in self.record.names.triggers else None
+        if type(target) is not str:
+            name(target, "target")
+        routes = self.engine.by_trigger.get((phase, target))  # engine.routes, written out: this path is timed
         if not routes:
             if target == phase and self.agreement.has_phase(target):
                 return False
@@ -282,9 +286,14 @@ class Recorder:
                 routes = self.resolve(target)
             except IllegalTransition:
                 return False
-        moment = Moment(ledger, self.date)
+        day = self.as_of
+        if day is None:  # self.date, written out: this path is timed
+            day = record.last if record.last > self.agreement.in_force else self.agreement.in_force
+        moment = self._moment
+        if moment is None or moment.as_of != day or moment.ledger is not ledger:
+            moment = self._moment = Moment(ledger, day)  # it reads the ledger live: kept while the day stands
         for _, transition in routes:  # noqa: SIM110 - a loop, not any() over a generator: this path is timed
-            if truth(transition.guard, moment) is Truth.TRUE:
+            if truth(transition.guard, moment) is _TRUE:
                 return True
         return False
 
@@ -478,8 +487,7 @@ class Recorder:
         checkpoints, the horizon and the as-of date end as :meth:`take` would leave them.
         """
         record, ledger, count = self.record, self.record.ledger, len(batch)
-        kinds = list(map(_KIND, batch))
-        moves = [n for n, kind in enumerate(kinds) if kind in _MOVES] if not _MOVES.isdisjoint(kinds) else []
+        moves = [] if _MOVES.isdisjoint(map(_KIND, batch)) else [n for n, e in enumerate(batch) if e.kind in _MOVES]
         moves.append(count)
         start, upcoming = 0, 0
         while start < count:
