@@ -217,14 +217,16 @@ class _Owed:
 
     def saved(self, *, lengths_only: bool = False) -> tuple[Any, ...]:
         """The state to restore a view from, or (``lengths_only``) to undo a batch in place."""
+        extensions, claims = self.extensions, self.claims
         if lengths_only:  # an undo cuts lists back: it needs their lengths, never their items
-            extensions: tuple[Any, int] = (None, len(self.extensions))
-            claims: tuple[Any, int] = (None, len(self.claims))
-        else:
-            extensions, claims = self.extensions.saved(), self.claims.saved()
+            kept: tuple[Any, ...] = (None, len(extensions), None, len(claims))
+        elif extensions.tail or claims.tail:
+            kept = (*extensions.saved(), *claims.saved())
+        else:  # _Shared.saved() without the calls: a checkpoint takes this for every obligation
+            kept = (extensions.items, extensions.size, claims.items, claims.size)
         return (
             self.base, self.since, self.active_since, self.progress, self.due, self.original_due, self.evidence,
-            *extensions, *claims, self.latest,
+            *kept, self.latest,
         )  # fmt: skip
 
     def load(self, saved: tuple[Any, ...], *, owned: bool) -> None:
@@ -296,7 +298,7 @@ class Ledger:
         return Checkpoint(
             events,
             self.phase,
-            tuple(owed.saved(lengths_only=lengths_only) for owed in self.owed.values()),
+            tuple([owed.saved(lengths_only=lengths_only) for owed in self.owed.values()]),
             dict(self.facts),
             dict(self.entered),
             dict(self.attributed),
@@ -399,7 +401,7 @@ class Ledger:
             was_due = None if due is None else due.isoformat()
             self.changes.append(ObligationChange(event.date, oid, "deadline", was_due, owed.due.isoformat(), event))
 
-    def apply_all(self, events: list[Event]) -> None:
+    def apply_all(self, events: list[Event], *, settling: bool = False) -> None:
         """:meth:`apply` for each of ``events`` in turn (none of them a phase move), in one loop.
 
         A batch (loading a log, ``extend``) costs what this loop costs, so what the events
@@ -411,10 +413,10 @@ class Ledger:
             for event in events:
                 self.apply(event)
             return
-        if set(map(_KIND, events)) <= _SETTLING_KINDS:
+        if settling or set(map(_KIND, events)) <= _SETTLING_KINDS:  # ``settling``: the caller knows they all are
             self._settle_all(events)
             return
-        owed_of, attributed, settling = self.owed, self.attributed, SETTLING
+        owed_of, attributed, statuses = self.owed, self.attributed, SETTLING
         incidents: list[Event] = []
         fact_claims: list[Event] = []
         facts: dict[str, Event] = {}
@@ -437,7 +439,7 @@ class Ledger:
                 owed.claims.append(event)
                 owed.latest = {**owed.latest, event.party: event.asserts}  # type: ignore[dict-item]
                 continue
-            settles = settling.get(kind)
+            settles = statuses.get(kind)
             if settles is not None and owed.active_since is not None and owed.obligation.measure is None:
                 owed.base, owed.since, owed.evidence = settles, event.date, event
             else:
@@ -453,7 +455,7 @@ class Ledger:
         An obligation not yet active (its first report dates it) or measured (a fulfilment
         sets its count) takes its reports one by one.
         """
-        owed_of, last = self.owed, dict(zip(map(_OBLIGATION, events), events, strict=True))
+        owed_of, last = self.owed, dict(zip(map(_OBLIGATION, events), events))  # noqa: B905 - equal lengths
         careful = {
             oid for oid in last if owed_of[oid].active_since is None or owed_of[oid].obligation.measure is not None
         }

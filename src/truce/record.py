@@ -30,13 +30,14 @@ from truce.events import _ALLOWS, Event, EventKind
 from truce.ledger import Checkpoint, Ledger, PhaseChange
 from truce.status import EventSlice, FactValue, ObligationState
 
-__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems", "recordable"]
+__all__ = ["CHECKPOINT_MIN", "Names", "Record", "Saved", "Snapshot", "problems", "recordable", "recordable_kinds"]
 
 #: The fewest events between two checkpoints; the spacing is also at least 1/256 of the log.
 CHECKPOINT_MIN = 128
 _date = operator.attrgetter("date")
 _kind = operator.attrgetter("kind")
 _PROGRESS = EventKind.PROGRESS
+_SLICE = 1 << 16  # the dates of a batch are compared this many at a time
 #: Each name an event may carry, what the agreement must define for it, and the kinds that may carry it.
 _NAMED = (
     ("obligation", "obligations"), ("fact", "facts"), ("party", "parties"), ("to", "phases"), ("trigger", "triggers"),
@@ -125,13 +126,47 @@ def field_problems(names: Names, event: Event, last: dt.date | None) -> list[tup
 def recordable(names: Names, events: Sequence[Event], last: dt.date | None) -> bool:
     """Whether :func:`problems` finds nothing in any of ``events``, each after the one before it.
 
-    The same rules checked a column at a time (a set of each name the batch uses, the dates
-    compared pairwise), so a long batch pays a few C-level passes rather than a call per
-    event. ``False`` says only that something needs the per-event check, which then
-    finds it and words it; a batch of anything but plain :class:`Event` objects always does.
+    ``False`` says only that something needs the per-event check, which then finds it and
+    words it; a batch of anything but plain :class:`Event` objects always does.
+    """
+    return recordable_kinds(names, events, last) is not None
+
+
+def recordable_kinds(names: Names, events: Sequence[Event], last: dt.date | None) -> frozenset[EventKind] | None:
+    """The kinds of ``events`` if :func:`recordable` holds of them, else ``None``.
+
+    The same rules as :func:`problems`, checked a column at a time (a set of each name the
+    batch uses, the dates compared pairwise a slice at a time), so a long batch pays a few
+    C-level passes rather than a call per event, and keeps no column of it whole (a column of
+    a million events is 8 MB). The kinds come back for the fold, which needs them.
     """
     if not events:
-        return True
+        return frozenset()
+    if set(map(type, events)) != {Event}:
+        return None
+    previous = events[0].date
+    if previous < names.start or (last is not None and previous < last):
+        return None
+    for start in range(0, len(events), _SLICE):
+        dates = list(map(_date, events[start : start + _SLICE]))
+        if dates[0] < previous or not all(map(operator.le, dates, islice(dates, 1, None))):
+            return None
+        previous = dates[-1]
+    kinds = frozenset(map(_kind, events))
+    for field, known in _NAMED:
+        if kinds.isdisjoint(_CARRIERS[field]):
+            continue  # no event of the batch can carry this name (the Event refuses it)
+        used = set(map(_GETTERS[field], events))
+        used.discard(None)
+        if not used <= getattr(names, known):
+            return None
+    if EventKind.PROGRESS in kinds:
+        progressing = set(
+            compress(map(_GETTERS["obligation"], events), map(operator.is_, map(_kind, events), repeat(_PROGRESS)))
+        )
+        if not progressing <= names.measured:
+            return None
+    return kinds
     # C-level passes over the events, none keeping a column (a million-event batch would
     # hold 8 MB per column at its peak)
     if set(map(type, events)) != {Event}:

@@ -11,7 +11,6 @@ batch leaves everything as it was; with a log, nothing refused is ever written.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,8 +36,8 @@ from truce.errors import (
 from truce.eventlog import EventLog
 from truce.events import Event, EventKind, _transition
 from truce.guards import GuardContext, Truth, truth
-from truce.ledger import Moment, PhaseChange
-from truce.record import Record, Snapshot, problems, recordable
+from truce.ledger import SETTLING, Moment, PhaseChange
+from truce.record import Record, Snapshot, problems, recordable_kinds
 from truce.sources import Source
 from truce.status import ClockStop, ObligationState, clock_stop
 from truce.unblock import Unblock, unblock
@@ -55,7 +54,6 @@ def name(value: object, field: str) -> str:
     return value
 
 
-_KIND = operator.attrgetter("kind")
 _MOVES = frozenset({EventKind.TRANSITION, EventKind.DECLARED})
 _TRUE = Truth.TRUE  # bound once: an enum member look-up costs as much as a small guard's truth
 _HYPOTHETICAL = Source("Hypothetical (what-if scenario), not a real event", "truce")
@@ -456,9 +454,10 @@ class Recorder:
             record, as_of, horizon = self.record, self.as_of, self.horizon
             saved = record.save()
             try:
-                if recordable(record.names, batch, record.last):
+                kinds = recordable_kinds(record.names, batch, record.last)
+                if kinds is not None:
                     with paused():  # a long batch makes objects that all live on: see truce._collector
-                        self._take_checked(batch)
+                        self._take_checked(batch, kinds)
                 else:
                     names, take = record.names, self.take
                     for event in batch:
@@ -479,7 +478,7 @@ class Recorder:
                     error.index = index  # type: ignore[attr-defined]
                 raise
 
-    def _take_checked(self, batch: list[Event]) -> None:
+    def _take_checked(self, batch: list[Event], kinds: frozenset[EventKind]) -> None:
         """:meth:`take` for each of a batch whose every event passes the one check (:func:`recordable`).
 
         Runs between phase moves and checkpoints are folded by the ledger in one loop
@@ -487,14 +486,15 @@ class Recorder:
         checkpoints, the horizon and the as-of date end as :meth:`take` would leave them.
         """
         record, ledger, count = self.record, self.record.ledger, len(batch)
-        moves = [] if _MOVES.isdisjoint(map(_KIND, batch)) else [n for n, e in enumerate(batch) if e.kind in _MOVES]
+        moves = [] if _MOVES.isdisjoint(kinds) else [n for n, e in enumerate(batch) if e.kind in _MOVES]
+        settling = kinds <= SETTLING.keys()  # then so is every run
         moves.append(count)
         start, upcoming = 0, 0
         while start < count:
             stop = min(moves[upcoming], start + record.room())
             if start < stop:
                 run = batch[start:stop]
-                ledger.apply_all(run)
+                ledger.apply_all(run, settling=settling)
                 record.extend(run)
                 start = stop
             if start == moves[upcoming] < count:
