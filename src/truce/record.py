@@ -18,7 +18,7 @@ import bisect
 import datetime as dt
 import operator
 from collections.abc import Sequence
-from itertools import compress, islice, repeat
+from itertools import compress, repeat
 from typing import Any
 
 import attrs
@@ -168,30 +168,6 @@ def recordable_kinds(names: Names, events: Sequence[Event], last: dt.date | None
         if not progressing <= names.measured:
             return None
     return kinds
-    # C-level passes over the events, none keeping a column (a million-event batch would
-    # hold 8 MB per column at its peak)
-    if set(map(type, events)) != {Event}:
-        return False
-    first = events[0].date
-    if first < names.start or (last is not None and first < last):
-        return False
-    if not all(map(operator.le, map(_date, events), map(_date, islice(events, 1, None)))):
-        return False
-    kinds = set(map(_kind, events))
-    for field, known in _NAMED:
-        if kinds.isdisjoint(_CARRIERS[field]):
-            continue  # no event of the batch can carry this name (the Event refuses it)
-        used = set(map(_GETTERS[field], events))
-        used.discard(None)
-        if not used <= getattr(names, known):
-            return False
-    if EventKind.PROGRESS in kinds:
-        progressing = set(
-            compress(map(_GETTERS["obligation"], events), map(operator.is_, map(_kind, events), repeat(_PROGRESS)))
-        )
-        if not progressing <= names.measured:
-            return False
-    return True
 
 
 @attrs.frozen(repr=False, eq=False)
