@@ -23,7 +23,7 @@ import math
 import operator
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, overload
 
 from truce._collector import paused
@@ -225,6 +225,10 @@ class _Reader:
             raise _Refused
         source = list(map(self.source, columns["source"])) if "source" in keys else none
         external: Iterable[External | None] = none
+        if "attributes" in keys and _wide(
+            chain.from_iterable(map(dict.values, filter(dict.__instancecheck__, columns["attributes"])))
+        ):
+            raise _Refused
         if "external_id" in keys or "attributes" in keys:
             external = list(map(_external, got("external_id", none), got("attributes", none)))
         return _make_columns(
@@ -259,8 +263,11 @@ class _Reader:
         """A citation (``key``, ``key#locator`` or a mapping, as :class:`~truce.EventLog` writes it),
         resolved by the careful reader's own function once per distinct citation in the log."""
         if type(citation) is dict:
-            # by type too: 1, 1.0 and true are equal keys but not equal citations
-            key: object = tuple((name, type(value), value) for name, value in citation.items())
+            # by type too: 1, 1.0 and true are equal keys but not equal citations; a float by its
+            # text, as the citation writes it (0.0 and -0.0 are equal keys but not equal titles)
+            key: object = tuple(
+                (name, type(value), repr(value) if type(value) is float else value) for name, value in citation.items()
+            )
         elif type(citation) is str:
             key = citation
         else:
@@ -270,12 +277,24 @@ class _Reader:
         except TypeError:  # a list or a mapping inside: not a citation this path reads
             raise _Refused from None
         if source is None:
+            if type(citation) is dict and _wide(citation.values()):
+                raise _Refused
             problems = _Problems("", LoadError)
             found = _read_source(citation, "source", self.registry, problems)
             if found is None or problems.items:
                 raise _Refused
             source = self.sources[key] = found
         return source
+
+
+#: orjson reads an integer beyond 64 bits (``18446744073709551617``) as a float, where json keeps
+#: the int: a float this large may not be what the line says, so the careful reader reads it.
+_WIDE = 2.0**63
+
+
+def _wide(values: Iterable[object]) -> bool:
+    """Whether any of ``values`` is a float of at least :data:`_WIDE` (C-level passes, no Python loop)."""
+    return max(map(abs, filter(float.__instancecheck__, values)), default=0.0) >= _WIDE  # type: ignore[arg-type]
 
 
 def _either(one: object, other: object) -> object:
