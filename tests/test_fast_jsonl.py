@@ -150,7 +150,12 @@ def agrees(agreement: truce.Agreement | None, data: bytes, limits: truce.Limits)
     careful = carefully(agreement, data, limits)
     if fast is None or (agreement is not None and not log_formats._recordable(fast, agreement)):
         return True  # names and order are checked after the fast reader, by load_events
-    return careful[0] == "events" and not careful[-1] and careful[1] == fast
+    return careful[0] == "events" and not careful[-1] and careful[1] == fast and _typed(careful[1]) == _typed(fast)
+
+
+def _typed(events: list[truce.Event]) -> list[str]:
+    """What ``==`` does not see: 1 and 1.0 and true, 10**20 and 1e20 are equal values of other types."""
+    return [repr((type(e.value), e.value, e.external, e.source)) for e in events]
 
 
 @settings(settings.default, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
