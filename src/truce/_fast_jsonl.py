@@ -22,9 +22,9 @@ import json
 import math
 import operator
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from itertools import chain, repeat
-from typing import Any, overload
+from typing import Any, NoReturn, overload
 
 from truce._collector import paused
 from truce._names import is_id
@@ -197,13 +197,15 @@ class _Reader:
                 raise _Refused
         got = columns.get
         try:
-            dates = self._known(columns["date"], self.days, self.day)
+            dates = _known(columns["date"], self.days, self.day)
             if self.ended is not None and max(dates) > self.ended:
                 raise _Refused
-            named = {name: self._known(columns[name], self.ids, self.name) for name in _NAMES if name in keys}
-            asserts = _known(columns["asserts"], _ASSERTS) if "asserts" in keys else none
-            precision = _known(columns["precision"], _PRECISIONS) if "precision" in keys else repeat(Precision.DAY)
-            due = self._known(columns["due"], self.dues, self.day) if "due" in keys else none
+            named = {name: _known(columns[name], self.ids, self.name) for name in _NAMES if name in keys}
+            asserts = _known(columns["asserts"], _ASSERTS, _refused) if "asserts" in keys else none
+            precision = (
+                _known(columns["precision"], _PRECISIONS, _refused) if "precision" in keys else repeat(Precision.DAY)
+            )
+            due = _known(columns["due"], self.dues, self.day) if "due" in keys else none
             value = got("value", none)
             if "value" in keys:
                 for of, item in set(zip(map(type, value), value, strict=True)):
@@ -236,13 +238,6 @@ class _Reader:
             (dates, repeat(kind), obligation, fact, value, due, trigger, to, party, asserts, got("reported_by", none),
              got("text", none), source, got("time", none), precision, external),
         )  # fmt: skip
-
-    @staticmethod
-    def _known(values: list[Any], known: dict[object, Any], check: Callable[[Any], Any]) -> Sequence[Any]:
-        """``values`` as ``known`` has them, each distinct one not yet known checked (and kept) once."""
-        for value in set(values).difference(known):
-            known[value] = check(value)
-        return _looked_up(values, known)
 
     def day(self, text: object) -> Any:
         """A date from its text, one object per distinct day (as the constructor keeps them)."""
@@ -308,19 +303,19 @@ def _claimed(obligation: object, asserts: object) -> object:
     return _CLAIMED if obligation is not None and asserts is None else None
 
 
-def _known(values: list[Any], table: Mapping[Any, Any]) -> Sequence[Any]:
-    """``values`` looked up in a fixed ``table`` of what is valid (a miss is refused)."""
-    try:
-        return _looked_up(values, table)
-    except KeyError:
-        raise _Refused from None
-
-
-def _looked_up(values: list[Any], table: Mapping[Any, Any]) -> Sequence[Any]:
-    """``[table[v] for v in values]``, in one C call (an item getter of them all) where there are several."""
+def _known(values: list[Any], known: MutableMapping[Any, Any], check: Callable[[Any], Any]) -> Sequence[Any]:
+    """``values`` as ``known`` has them, each distinct one not yet known checked (and kept) once;
+    ``[known[v] for v in values]`` then in one C call (an item getter of them all)."""
+    for value in set(values).difference(known):
+        known[value] = check(value)
     if len(values) == 1:
-        return [table[values[0]]]
-    return operator.itemgetter(*values)(table)  # type: ignore[no-any-return]
+        return [known[values[0]]]
+    return operator.itemgetter(*values)(known)  # type: ignore[no-any-return]
+
+
+def _refused(value: object) -> NoReturn:
+    """The check for a fixed table of what is valid (kinds of claim, precisions): a miss is refused."""
+    raise _Refused
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
