@@ -371,9 +371,9 @@ class Event:
 # columnar pickling of a ceasefire's log (truce._event_columns).
 _FIELDS = tuple(field.name for field in attrs.fields(Event))
 _NEW = object.__new__
-# the slots' own descriptors, one per field
+_SETTERS = tuple(Event.__dict__[name].__set__ for name in _FIELDS)  # the slots' own descriptors, one per field
 (_DATE, _KIND, _OBLIGATION, _FACT, _VALUE, _DUE, _TRIGGER, _TO, _PARTY, _ASSERTS, _REPORTED_BY, _TEXT, _SOURCE,
- _TIME_OF_DAY, _PRECISION, _EXTERNAL) = (Event.__dict__[name].__set__ for name in _FIELDS)  # fmt: skip
+ _TIME_OF_DAY, _PRECISION, _EXTERNAL) = _SETTERS  # fmt: skip
 
 
 def _make(
@@ -399,10 +399,6 @@ def _make(
     _PRECISION(event, precision)
     _EXTERNAL(event, external)
     return event
-
-
-_SETTERS = (_DATE, _KIND, _OBLIGATION, _FACT, _VALUE, _DUE, _TRIGGER, _TO, _PARTY, _ASSERTS, _REPORTED_BY, _TEXT,
-            _SOURCE, _TIME_OF_DAY, _PRECISION, _EXTERNAL)  # fmt: skip
 
 
 def _make_columns(count: int, columns: tuple[Iterable[Any], ...]) -> list[Event]:

@@ -46,6 +46,11 @@ _CARRIERS = {field: frozenset(k for k, allowed in _ALLOWS.items() if field in al
 _GETTERS = {field: operator.attrgetter(field) for field, _ in _NAMED}
 
 
+def _next_checkpoint(count: int) -> int:
+    """The count at which a record of ``count`` events takes its next checkpoint (see the module docstring)."""
+    return count + max(CHECKPOINT_MIN, count >> 8)
+
+
 @attrs.frozen
 class Snapshot:
     """Everything observable about a ceasefire at one moment, comparable with ``==``."""
@@ -243,11 +248,7 @@ class Record:
             self._tail = [event]
         else:
             self._tail.append(event)
-        self.last = event.date
-        count = len(self)
-        if count >= self._due:
-            self._checkpoints.append(self.ledger.checkpoint(count))
-            self._due = count + max(CHECKPOINT_MIN, count >> 8)
+        self._kept(event.date)
 
     def room(self) -> int:
         """How many events can be appended before the next checkpoint is due (at least one)."""
@@ -261,11 +262,15 @@ class Record:
             self._tail = list(events)
         else:
             self._tail.extend(events)
-        self.last = events[-1].date
+        self._kept(events[-1].date)
+
+    def _kept(self, last: dt.date) -> None:
+        """After events are appended: the last date, and a checkpoint when one is due."""
+        self.last = last
         count = len(self)
         if count >= self._due:
             self._checkpoints.append(self.ledger.checkpoint(count))
-            self._due = count + max(CHECKPOINT_MIN, count >> 8)
+            self._due = _next_checkpoint(count)
 
     # --- views ----------------------------------------------------------------------
 
@@ -294,7 +299,7 @@ class Record:
         view._tail = None
         found = bisect.bisect_right(self._checkpoints, upto, key=operator.attrgetter("events"))
         view._checkpoints = self._checkpoints[:found]
-        view._due = upto + max(CHECKPOINT_MIN, upto >> 8)
+        view._due = _next_checkpoint(upto)
         if found:
             start = view._checkpoints[-1]
             view.ledger = self.ledger.restored(start)
