@@ -416,7 +416,7 @@ class Ledger:
         if settling or set(map(_KIND, events)) <= _SETTLING_KINDS:  # ``settling``: the caller knows they all are
             self._settle_all(events)
             return
-        owed_of, attributed, statuses = self.owed, self.attributed, SETTLING
+        owed_of, attributed = self.owed, self.attributed
         incidents: list[Event] = []
         fact_claims: list[Event] = []
         facts: dict[str, Event] = {}
@@ -439,11 +439,7 @@ class Ledger:
                 owed.claims.append(event)
                 owed.latest = {**owed.latest, event.party: event.asserts}  # type: ignore[dict-item]
                 continue
-            settles = statuses.get(kind)
-            if settles is not None and owed.active_since is not None and owed.obligation.measure is None:
-                owed.base, owed.since, owed.evidence = settles, event.date, event
-            else:
-                _fold(owed, event)
+            _fold(owed, event)
         self.incidents.extend(incidents)
         self.fact_claims.extend(fact_claims)
         for fact, event in facts.items():
