@@ -145,9 +145,10 @@ class Recorder:
         if self.as_of is not None:
             return self.as_of
         # a live ceasefire stands on its last event, and never before entry into force (events
-        # may start at ``agreed``): only a day asked for can fall before it
-        last = self.record.last if len(self.record) else None
-        return last if last is not None and last > self.agreement.in_force else self.agreement.in_force
+        # may start at ``agreed``): only a day asked for can fall before it. Before any event the
+        # record's last date is the agreement's start, which is never after entry into force.
+        last, in_force = self.record.last, self.agreement.in_force
+        return last if last > in_force else in_force
 
     def routes(self, trigger: str | None = None, to: str | None = None) -> list[tuple[int, Transition]]:
         return self.engine.routes(self.phase, trigger, to)
@@ -284,9 +285,7 @@ class Recorder:
                 routes = self.resolve(target)
             except IllegalTransition:
                 return False
-        day = self.as_of
-        if day is None:  # self.date, written out: this path is timed
-            day = record.last if record.last > self.agreement.in_force else self.agreement.in_force
+        day = self.date
         moment = self._moment
         if moment is None or moment.as_of != day or moment.ledger is not ledger:
             moment = self._moment = Moment(ledger, day)  # it reads the ledger live: kept while the day stands
