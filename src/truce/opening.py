@@ -56,10 +56,10 @@ def load(
             return _replay(agreement, [], as_of, [])
         loaded, lines = read_log(log, agreement, limits=limits, _replayed=True)
         return _replay(
-            agreement, loaded, as_of, _places(str(log), lines), lambda: read_log(log, agreement, limits=limits)
+            agreement, loaded, as_of, _Places(str(log), lines), lambda: read_log(log, agreement, limits=limits)
         )
     agreement, loaded = read_bundled(str(name_or_path))
-    bundled = _places(f"truce/agreements/{agreement.id}.events.yaml", [None] * len(loaded))
+    bundled = _Places(f"truce/agreements/{agreement.id}.events.yaml", [None] * len(loaded))
     if events is None:
         return _replay(agreement, loaded, as_of, bundled)
     import heapq  # here: only a merge of two logs needs it
@@ -68,7 +68,7 @@ def load(
     # (imported incidents, say) may fall between the bundled events
     extra, lines = read_log(events, agreement, limits=limits)
     merged = list(
-        heapq.merge(zip(loaded, bundled, strict=True), zip(extra, _places(str(events), lines), strict=True),
+        heapq.merge(zip(loaded, bundled, strict=True), zip(extra, _Places(str(events), lines), strict=True),
                     key=lambda pair: pair[0].date)
     )  # fmt: skip
     return _replay(agreement, [event for event, _ in merged], as_of, [place for _, place in merged])
@@ -104,10 +104,6 @@ class _Places(Sequence[_Place]):
         if isinstance(n, slice):
             return [self[k] for k in range(len(self))[n]]
         return (self.path, self.lines[n], range(len(self))[n])
-
-
-def _places(path: str, lines: Sequence[int | None]) -> Sequence[_Place]:
-    return _Places(path, lines)
 
 
 def _replay(
