@@ -1,4 +1,4 @@
-"""Numbers where orjson and json part ways: the fast reader agrees with the careful one, type and all."""
+"""Numbers where JSON parsers part ways: the fast reader agrees with the careful one, type and all."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_fast_jsonl_minus_zero_citation_title_is_not_the_cached_zero_one():
 
 
 def test_fast_jsonl_int_beyond_64_bits_in_attributes_stays_an_int():
-    # orjson reads an integer beyond 64 bits as a float; json (the careful reader) keeps it exact
+    # a parser may read an integer beyond 64 bits as a float (orjson does); json, the careful reader, keeps it exact
     data = b'{"date":"2025-04-02","kind":"incident","text":"a","attributes":{"k":18446744073709551617}}\n'
     assert _careful(data)[0].attributes == (("k", 18446744073709551617),)
     assert _agrees(data)
