@@ -254,6 +254,8 @@ def test_without_msgspec_the_careful_reader_reads_every_log(log):
         '{"date": "2025-04-02", "kind": "incident", "text": "a", "text": "b"}',
         '{"date": "2025-04-02", "kind" : "incident", "text": "a", "text" : "b"}',
         '{"date": "2025-04-02", "kind": "incident", "text": "a\\":", "text": "b"}',
+        '{"date": "2025-04-02", "kind": "incident", "text": "at 12:00", "text": "b"}',
+        '{"date": "2025-04-02", "kind": "incident", "text": "a", "text": "b", "time": "12:00"}',
         '{"date": "2025-04-02", "kind": "incident", "text": "a", "attributes": {"k": 1, "k": 2}}',
         # what a kind needs, missing or null
         '{"date": "2025-04-02", "kind": "fulfilled", "obligation": null}',

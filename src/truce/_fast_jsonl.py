@@ -28,7 +28,7 @@ import math
 import operator
 import sys
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Annotated, Any, Literal, NoReturn, Union, overload
 
 from truce._collector import paused
@@ -72,14 +72,15 @@ def read_jsonl(text: str | bytes, agreement: Agreement | None, limits: Limits) -
     except UnicodeError:
         return None
     # Lone ``\r`` line ends, escaped surrogates and counts near the limit are rare: careful reader.
-    if "\r" in whole or "\\ud" in whole or "\\uD" in whole or whole.count("\n") >= limits.max_events:
+    # (A one-character search is a memchr; a backslash is rarer still than a two-character text.)
+    if "\r" in whole or ("\\" in whole and ("\\ud" in whole or "\\uD" in whole)):
         return None
     lines = [line for line in whole.split("\n") if line.strip(_BLANK)]
-    # a key is a text then a colon: with no blank before any colon, each key shows as '":' (see _Reader.keys)
-    spaced = " :" in whole or "\t:" in whole
+    if len(lines) >= limits.max_events:
+        return None
     try:
         with paused():
-            return _Reader(agreement, limits).events(lines, None if spaced else whole.count('":'))
+            return _Reader(agreement, limits).events(lines, whole)
     except _Refused:
         return None
 
@@ -127,7 +128,10 @@ class _Schema:
         #: the named fields whose values the type itself checks; the others are checked by is_id
         self.checked = frozenset(field for field in _NAMES if types[field] is not str)
         self.kinds: dict[type, EventKind] = {}
-        self.fields: dict[type, tuple[tuple[str, bool], ...]] = {}
+        self.needed: dict[type, tuple[str, ...]] = {}  # each kind's needed keys, the date among them
+        self.optional: dict[type, tuple[str, ...]] = {}  # the keys of its payload it may leave out
+        #: the keys every kind may leave out, a getter of them all, and what it gets from a line that has none
+        self.common: dict[type, tuple[tuple[str, ...], Callable[[Any], Any], tuple[object, ...]]] = {}
         for kind, allowed in _ALLOWS.items():
             needed = {*_NEEDS[kind], "date"}
             given = ["date", *sorted(allowed | set(_COMMON))]
@@ -144,7 +148,10 @@ class _Schema:
                 kw_only=True,
             )
             self.kinds[struct] = kind
-            self.fields[struct] = tuple((f, f in needed) for f in given)
+            self.needed[struct] = tuple(f for f in given if f in needed)
+            self.optional[struct] = tuple(f for f in given if f not in needed and f in allowed)
+            common = tuple(f for f in _COMMON if f not in needed)
+            self.common[struct] = (common, operator.attrgetter(*common), (msgspec.UNSET,) * len(common))
         self.decode = msgspec.json.Decoder(Union[tuple(self.kinds)]).decode  # noqa: UP007 - a runtime type
         self.failed = (msgspec.ValidationError, msgspec.DecodeError)
 
@@ -209,14 +216,15 @@ class _Reader:
         self.strict = json.JSONDecoder(object_pairs_hook=_no_duplicates).decode
         self.keys = 0  # keys the decoded lines hold, nested mappings' too (see events)
 
-    def events(self, lines: list[str], colons: int | None) -> list[Event]:
-        """The events of ``lines``; ``colons`` is how many ``":`` the log holds (``None``: a blank before a colon).
+    def events(self, lines: list[str], whole: str) -> list[Event]:
+        """The events of ``lines``, the non-blank lines of ``whole``.
 
         A key given twice is refused (msgspec, as json, keeps the last without a word).
-        Each key of a line is followed by ``":`` unless a blank comes before its colon, so a
-        log whose lines hold as many keys as it has ``":`` holds no other key: none
-        repeated. Otherwise (a nested mapping, ``":`` inside a text, a spaced colon) the
-        lines that do not add up are parsed again with a hook that sees every key.
+        Every key, nested or repeated, is followed by a colon, so a log with no more
+        colons than the keys decoded from it repeats none. Where there are more (a colon
+        in a text, a nested mapping), each key not preceded by a blank shows as ``":``: the
+        lines with more of those than keys decoded, or every line if a blank comes before
+        a colon, are parsed again with a hook that sees every key.
         """
         if not lines:
             return []
@@ -235,11 +243,14 @@ class _Reader:
                 places.append(n)
         made: list[Event] = [None] * len(rows)  # type: ignore[list-item]
         for of, places in groups.items():
-            group = self._group(of, [rows[n] for n in places])
+            group = self._group(of, operator.itemgetter(*places)(rows) if len(places) > 1 else [rows[places[0]]])
             for n, event in zip(places, group, strict=True):
                 made[n] = event
-        if colons != self.keys:
-            suspects = range(len(lines)) if colons is None else _suspects(lines, rows)
+        if whole.count(":") != self.keys:
+            if " :" in whole or "\t:" in whole:
+                suspects: Iterable[int] = range(len(lines))
+            else:
+                suspects = () if whole.count('":') == self.keys else _suspects(lines, rows)
             try:
                 for n in suspects:
                     self.strict(lines[n])
@@ -247,24 +258,24 @@ class _Reader:
                 raise _Refused from None
         return made
 
-    def _group(self, of: type, rows: list[Any]) -> list[Event]:
+    def _group(self, of: type, rows: Sequence[Any]) -> list[Event]:
         """The events of lines of one kind, their values checked a column at a time."""
         kind = self.schema.kinds[of]
         columns: dict[str, Any] = {}
         count = len(rows)
         self.keys += count  # the kind
-        for name, needed in self.schema.fields[of]:
+        for name in self.schema.needed[of]:
+            columns[name] = list(map(operator.attrgetter(name), rows))
+        self.keys += count * len(self.schema.needed[of])
+        common, given, none_given = self.schema.common[of]
+        # most logs give none of the keys every kind may leave out: one pass over the lines says so
+        rare = common if list(map(given, rows)).count(none_given) < count else ()
+        for name in (*self.schema.optional[of], *rare):
             column = list(map(operator.attrgetter(name), rows))
-            if needed:
-                self.keys += count
-            else:
-                absent = column.count(msgspec.UNSET)
-                self.keys += count - absent
-                if absent == count:
-                    continue
-                if absent:
-                    column = [None if value is msgspec.UNSET else value for value in column]
-            columns[name] = column
+            absent = column.count(msgspec.UNSET)
+            self.keys += count - absent
+            if absent < count:
+                columns[name] = [None if value is msgspec.UNSET else value for value in column] if absent else column
         for nested in ("source", "attributes"):
             if nested in columns:
                 self.keys += sum(map(len, filter(dict.__instancecheck__, columns[nested])))
@@ -289,12 +300,13 @@ class _Reader:
             raise _Refused
         obligation, fact, trigger, to, party = (named.get(name, none) for name in _NAMES)
         asserts = got("asserts", none)
-        if kind is EventKind.DECLARED and None in map(_either, trigger, to):
+        if kind is EventKind.DECLARED and _neither(named.get("trigger"), named.get("to")):
             raise _Refused
         if kind is EventKind.CLAIM and (
-            None in map(_either, obligation, fact) or _CLAIMED in map(_claimed, obligation, asserts)
+            _neither(named.get("obligation"), named.get("fact"))
+            or _neither(named.get("obligation"), got("asserts"), both=True)
         ):
-            raise _Refused
+            raise _Refused  # a claim names an obligation or a fact, and says what it claims of an obligation
         source = [None if c is None else self.source(c) for c in columns["source"]] if "source" in columns else none
         external: Iterable[External | None] = none
         if "external_id" in columns or "attributes" in columns:
@@ -362,15 +374,14 @@ def _keys(row: Any) -> int:
     return found
 
 
-def _either(one: object, other: object) -> object:
-    return one if one is not None else other
-
-
-_CLAIMED = object()  # a claim about an obligation that does not say what it claims
-
-
-def _claimed(obligation: object, asserts: object) -> object:
-    return _CLAIMED if obligation is not None and asserts is None else None
+def _neither(one: Sequence[object] | None, other: Iterable[object] | None, *, both: bool = False) -> bool:
+    """Whether a line gives neither key (with ``both``: gives ``one`` but not ``other``), in C
+    passes; a column is ``None`` where no line gives its key."""
+    if one is None:
+        return not both and (other is None or None in other)
+    if other is None:
+        return both or None in one
+    return None in compress(other, map(operator.is_not if both else operator.is_, one, repeat(None)))
 
 
 def _known(values: list[Any], known: MutableMapping[Any, Any], check: Callable[[Any], Any]) -> Sequence[Any]:
