@@ -238,6 +238,15 @@ def test_a_long_log_read_a_column_at_a_time_gives_the_careful_readers_events_or_
     assert agrees(*log)
 
 
+@settings(settings.default, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(long_logs(), st.integers(1, 9))
+def test_a_log_read_a_part_at_a_time_gives_the_careful_readers_events_or_none(log, part):
+    """Lines are decoded and made into events a few thousand at a time: here a few, so every
+    log of the test is read in parts, and a part may hold one line or end at a bad one."""
+    with mock.patch("truce._fast_jsonl._CHUNK", part):
+        assert agrees(*log)
+
+
 @settings(settings.default, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(logs(), long_logs()))
 def test_without_msgspec_the_careful_reader_reads_every_log(log):

@@ -113,14 +113,21 @@ class LineNumbers(Sequence[int | None]):
         return self._found()[n]
 
 
+#: The fields of every kind's structure, in this one order: a line's values come as a row of them.
+_ORDER = ("date", "obligation", "fact", "value", "due", "trigger", "to", "party", "asserts", *_COMMON)
+
+
 class _Schema:
     """The structures one agreement's log lines decode into, a kind of event each.
 
-    Each kind's structure has the keys that kind takes and no other (an unknown key, even
-    ``null``, fails the decoding), its needed keys required and never ``null``, the rest
-    ``UNSET`` when absent. Names are the agreement's own (a ``Literal`` of them, so an
-    obligation read is the agreement's interned text itself); texts are capped at
-    ``max_scalar`` characters, as the careful reader caps them.
+    Each kind's structure has every field, in one order (so the lines of all kinds read
+    as one table); a key its kind does not take is typed ``UnsetType``, so giving it,
+    even as ``null``, fails the decoding, as any unknown key does. A kind's needed keys
+    are required and never ``null``; the rest are ``None`` when absent (or ``null``, but
+    for a source or a precision, where the careful reader calls ``null`` an error).
+    Names are the agreement's own (a ``Literal`` of them, so an obligation read is the
+    agreement's interned text itself); texts are capped at ``max_scalar`` characters, as
+    the careful reader caps them.
     """
 
     def __init__(self, names: tuple[frozenset[str], ...] | None, longest: int) -> None:
@@ -129,14 +136,14 @@ class _Schema:
         #: the named fields whose values the type itself checks; the others are checked by is_id
         self.checked = frozenset(field for field in _NAMES if types[field] is not str)
         self.kinds: dict[type, EventKind] = {}
-        self.needed: dict[type, frozenset[str]] = {}  # each kind's needed keys, the date among them
-        self.order: dict[type, tuple[str, ...]] = {}  # its fields, in the order a line's values come
         for kind, allowed in _ALLOWS.items():
             needed = {*_NEEDS[kind], "date"}
-            given = ["date", *sorted(allowed | set(_COMMON))]
             typed = {**types, "value": _NUMBER} if kind is EventKind.PROGRESS else types
-            spec: list[tuple[Any, ...]] = [(f, typed[f]) for f in given if f in needed]
-            spec += [(f, _optional(f, typed[f]), msgspec.UNSET) for f in given if f not in needed]
+            spec = [
+                (f, typed[f]) if f in needed else (f, _optional(f, typed[f]) if f in allowed or f in _COMMON
+                                                   else msgspec.UnsetType, None)
+                for f in _ORDER
+            ]  # fmt: skip
             struct = msgspec.defstruct(
                 kind.name.title(),
                 spec,
@@ -147,8 +154,6 @@ class _Schema:
                 kw_only=True,
             )
             self.kinds[struct] = kind
-            self.needed[struct] = frozenset(needed)
-            self.order[struct] = struct.__struct_fields__
         self.decode = msgspec.json.Decoder(Union[tuple(self.kinds)]).decode  # noqa: UP007 - a runtime type
         self.failed = (msgspec.ValidationError, msgspec.DecodeError)
 
@@ -172,11 +177,9 @@ def _types(names: tuple[frozenset[str], ...] | None, longest: int) -> dict[str, 
 
 
 def _optional(field: str, of: Any) -> Any:
-    """The type of a key that may be left out (``UNSET``); ``null`` is nothing, but for a source or a
-    precision, where the careful reader calls it an error."""
-    if field in ("source", "precision"):
-        return Union[of, msgspec.UnsetType]  # noqa: UP007
-    return Union[of, None, msgspec.UnsetType]  # noqa: UP007
+    """The type of a key that may be left out: ``null`` is nothing, but for a source or a precision,
+    where the careful reader calls it an error."""
+    return of if field in ("source", "precision") else Union[of, None]  # noqa: UP007 - a runtime type
 
 
 @functools.lru_cache(maxsize=32)
@@ -194,11 +197,11 @@ def _names(agreement: Agreement | None) -> tuple[frozenset[str], ...] | None:
 class _Reader:
     """One log's reading state: its limits, and the dates, names and sources it has checked.
 
-    A log is decoded a line at a time against its agreement's schema, then read a column
-    at a time: the lines grouped by their kind and each group's values checked per
-    distinct value (a log of 100,000 events names a few dozen obligations and a few
-    hundred days), so the work per line is the decoding and the event's making, and the
-    checks cost what the log's vocabulary costs.
+    A log is decoded a line at a time against its agreement's schema, into rows of one
+    layout, then read a column at a time, each column's distinct values checked once (a
+    log of 100,000 events names a few dozen obligations and a few hundred days): the work
+    per line is the decoding and the event's making, and the checks cost what the log's
+    vocabulary costs.
     """
 
     def __init__(self, agreement: Agreement | None, limits: Limits) -> None:
@@ -211,107 +214,101 @@ class _Reader:
         self.dues: dict[object, Any] = {None: None}  # the same for deadlines, which may be absent
         self.ids: dict[object, str | None] = {None: None}  # valid ids seen, interned; absent is None
         self.strict = json.JSONDecoder(object_pairs_hook=_no_duplicates).decode
-        self.keys = 0  # keys the decoded lines hold, nested mappings' too (see events)
+        self.keys = 0  # the keys decoded so far, a ``null`` one not counted (see _no_key_twice)
 
     def events(self, lines: list[str], whole: str) -> list[Event]:
         """The events of ``lines``, the non-blank lines of ``whole``.
 
-        A key given twice is refused (msgspec, as json, keeps the last without a word).
-        Every key, nested or repeated, is followed by a colon, so a log with no more
-        colons than the keys decoded from it repeats none. Where there are more (a colon
-        in a text, a nested mapping), each key not preceded by a blank shows as ``":``: the
-        lines with more of those than keys decoded, or every line if a blank comes before
-        a colon, are parsed again with a hook that sees every key.
+        The lines are read a few thousand at a time, each part decoded, turned into
+        columns and made into events while what its decoding made is still in the cache.
         """
         if not lines:
             return []
         if max(map(len, lines)) > self.longest:
             raise _Refused
-        try:
-            rows = list(map(self.schema.decode, lines))
-        except self.schema.failed:
-            raise _Refused from None
-        groups: dict[type, list[int]] = {}
-        for n, of in enumerate(map(type, rows)):
-            places = groups.get(of)
-            if places is None:
-                groups[of] = [n]
-            else:
-                places.append(n)
-        made: list[Event] = [None] * len(rows)  # type: ignore[list-item]
-        for of, places in groups.items():
-            group = self._group(of, operator.itemgetter(*places)(rows) if len(places) > 1 else [rows[places[0]]])
-            for n, event in zip(places, group, strict=True):
-                made[n] = event
-        if whole.count(":") != self.keys:
-            if " :" in whole or "\t:" in whole:
-                suspects: Iterable[int] = range(len(lines))
-            else:
-                suspects = () if whole.count('":') == self.keys else _suspects(lines, rows)
+        made: list[Event] = []
+        rows: list[Any] = []
+        for start in range(0, len(lines), _CHUNK):
             try:
-                for n in suspects:
-                    self.strict(lines[n])
-            except (ValueError, RecursionError):
+                part = list(map(self.schema.decode, lines[start : start + _CHUNK]))
+            except self.schema.failed:
                 raise _Refused from None
+            made += self._made(part)
+            rows += part
+        self._no_key_twice(lines, rows, whole)
         return made
 
-    def _group(self, of: type, rows: Sequence[Any]) -> list[Event]:
-        """The events of lines of one kind, their values checked a column at a time."""
-        kind = self.schema.kinds[of]
-        columns: dict[str, Any] = {}
+    def _made(self, rows: list[Any]) -> list[Event]:
+        """The events of some decoded lines, their values checked a column at a time."""
         count = len(rows)
-        self.keys += count  # the kind
-        needed = self.schema.needed[of]
-        self.keys += count * len(needed)
-        # every field of every line in one pass over the lines (a pass per field costs a cache miss per line each)
-        for name, column in zip(self.schema.order[of], zip(*map(astuple, rows), strict=True), strict=True):
-            if name in needed:
-                columns[name] = column
-                continue
-            absent = column.count(msgspec.UNSET)
-            self.keys += count - absent
-            if absent < count:
-                columns[name] = [None if value is msgspec.UNSET else value for value in column] if absent else column
+        columns: dict[str, Sequence[Any]] = dict(zip(_ORDER, zip(*map(astuple, rows), strict=True), strict=True))
+        absent = {name: column.count(None) for name, column in columns.items()}
+        given = {name for name, n in absent.items() if n < count}
+        self.keys += count * (1 + len(columns)) - sum(absent.values())  # each line's kind, and the fields it gives
         for nested in ("source", "attributes"):
-            if nested in columns:
+            if nested in given:
                 self.keys += sum(map(len, filter(dict.__instancecheck__, columns[nested])))
-        none: repeat[None] = repeat(None)
-        got = columns.get
+        kinds: Sequence[EventKind] = (
+            operator.itemgetter(*map(type, rows))(self.schema.kinds)
+            if count > 1
+            else [self.schema.kinds[type(rows[0])]]
+        )
         dates = _known(columns["date"], self.days, self.day)
         if self.ended is not None and max(dates) > self.ended:
             raise _Refused
-        named = {
-            name: columns[name] if name in self.schema.checked else _known(columns[name], self.ids, self.name)
-            for name in _NAMES
-            if name in columns
-        }
-        precision = _known(columns["precision"], _PRECISIONS, _refused) if "precision" in columns else None
-        due = _known(columns["due"], self.dues, self.day) if "due" in columns else none
-        value = got("value", none)
-        if "value" in columns:
-            for item_type, item in set(zip(map(type, value), value, strict=True)):
-                if item_type is not type(None):
+        for name in _NAMES:
+            if name in given and name not in self.schema.checked:
+                columns[name] = _known(columns[name], self.ids, self.name)
+        obligation, fact, trigger, to, party, value, asserts = (columns[name] for name in (*_NAMES, "value", "asserts"))
+        if "value" in given:
+            for kind, of, item in set(zip(kinds, map(type, value), value, strict=True)):
+                if of is not type(None):
                     _value(item, kind)
-        if "time" in columns and not all(map(_TIME.match, set(columns["time"]) - {None})):
+        if "time" in given and not all(map(_TIME.match, set(columns["time"]) - {None})):
             raise _Refused
-        obligation, fact, trigger, to, party = (named.get(name, none) for name in _NAMES)
-        asserts = got("asserts", none)
-        if kind is EventKind.DECLARED and _neither(named.get("trigger"), named.get("to")):
+        present = set(kinds)
+        if EventKind.DECLARED in present and _neither(kinds, EventKind.DECLARED, trigger, to):
             raise _Refused
-        if kind is EventKind.CLAIM and (
-            _neither(named.get("obligation"), named.get("fact"))
-            or _neither(named.get("obligation"), got("asserts"), both=True)
+        if EventKind.CLAIM in present and (
+            _neither(kinds, EventKind.CLAIM, obligation, fact)
+            or _neither(kinds, EventKind.CLAIM, obligation, asserts, given=True)
         ):
             raise _Refused  # a claim names an obligation or a fact, and says what it claims of an obligation
-        source = [None if c is None else self.source(c) for c in columns["source"]] if "source" in columns else none
+        none: repeat[None] = repeat(None)
+        precision = _known(columns["precision"], _PRECISIONS, _refused) if "precision" in given else None
+        due = _known(columns["due"], self.dues, self.day) if "due" in given else none
+        source = [None if c is None else self.source(c) for c in columns["source"]] if "source" in given else none
         external: Iterable[External | None] = none
-        if "external_id" in columns or "attributes" in columns:
-            external = list(map(_external, got("external_id", none), got("attributes", none)))
+        if "external_id" in given or "attributes" in given:
+            external = list(map(_external, columns["external_id"], columns["attributes"]))
         return _make_columns(
             count,
-            (dates, repeat(kind), obligation, fact, value, due, trigger, to, party, asserts, got("reported_by", none),
-             got("text", none), source, got("time", none), precision or repeat(Precision.DAY), external),
+            (dates, kinds, obligation, fact, value, due, trigger, to, party, asserts, columns["reported_by"],
+             columns["text"], source, columns["time"], precision or repeat(Precision.DAY), external),
         )  # fmt: skip
+
+    def _no_key_twice(self, lines: list[str], rows: list[Any], whole: str) -> None:
+        """Refuse a key given twice (msgspec, as json, keeps the last without a word).
+
+        Every key, nested or repeated, is followed by a colon, so a log with no more colons
+        than the keys decoded from it (counting those with a value; a ``null`` one is not
+        seen) repeats none. Where there are more (a colon in a text, a nested mapping, a
+        ``null``), each key not preceded by a blank shows as ``":``: the lines with more of
+        those than keys decoded, or every line if a blank comes before a colon, are parsed
+        again with a hook that sees every key.
+        """
+        keys, count = self.keys, len(lines)
+        if whole.count(":") == keys:
+            return
+        if " :" in whole or "\t:" in whole:
+            suspects: Iterable[int] = range(count)
+        else:
+            suspects = () if whole.count('":') == keys else _suspects(lines, rows)
+        try:
+            for n in suspects:
+                self.strict(lines[n])
+        except (ValueError, RecursionError):
+            raise _Refused from None
 
     def day(self, text: object) -> Any:
         """A date from its text, one object per distinct day (as the constructor keeps them)."""
@@ -354,6 +351,10 @@ class _Reader:
         return source
 
 
+#: Lines read at a time: enough that a part costs a few calls, few enough that its rows stay in the cache.
+_CHUNK = 4096
+
+
 def _suspects(lines: list[str], rows: list[Any]) -> list[int]:
     """The lines whose ``":`` outnumber the keys decoded from them (a key given twice, a nested
     mapping, ``":`` in a text): only these need the hook that sees every key."""
@@ -361,26 +362,20 @@ def _suspects(lines: list[str], rows: list[Any]) -> list[int]:
 
 
 def _keys(row: Any) -> int:
-    """The keys a decoded line held: its kind, each field given, and the keys of a citation or attributes mapping."""
-    found = 1
-    for name in row.__struct_fields__:
-        value = getattr(row, name)
-        if value is not msgspec.UNSET:
-            found += 1 + (len(value) if type(value) is dict else 0)
-    return found
+    """The keys a decoded line held with a value: its kind, each field given, and a citation's or
+    attributes' keys."""
+    return 1 + sum(1 + (len(value) if type(value) is dict else 0) for value in astuple(row) if value is not None)
 
 
-def _neither(one: Sequence[object] | None, other: Iterable[object] | None, *, both: bool = False) -> bool:
-    """Whether a line gives neither key (with ``both``: gives ``one`` but not ``other``), in C
-    passes; a column is ``None`` where no line gives its key."""
-    if one is None:
-        return not both and (other is None or None in other)
-    if other is None:
-        return both or None in one
-    return None in compress(other, map(operator.is_not if both else operator.is_, one, repeat(None)))
+def _neither(
+    kinds: Sequence[EventKind], kind: EventKind, one: Sequence[object], other: Sequence[object], *, given: bool = False
+) -> bool:
+    """Whether a line of ``kind`` gives neither key (with ``given``: gives ``one`` but not ``other``), in C passes."""
+    ones = map(operator.is_not if given else operator.is_, one, repeat(None))
+    return None in compress(other, map(operator.and_, map(operator.is_, kinds, repeat(kind)), ones))
 
 
-def _known(values: list[Any], known: MutableMapping[Any, Any], check: Callable[[Any], Any]) -> Sequence[Any]:
+def _known(values: Sequence[Any], known: MutableMapping[Any, Any], check: Callable[[Any], Any]) -> Sequence[Any]:
     """``values`` as ``known`` has them, each distinct one not yet known checked (and kept) once;
     ``[known[v] for v in values]`` then in one C call (an item getter of them all)."""
     for value in set(values).difference(known):
