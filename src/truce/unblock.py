@@ -164,7 +164,8 @@ def _minimise(terms: list[Term]) -> list[Term]:
 
 def _suffices(guard: Guard, term: Term, context: GuardContext) -> bool:
     """Whether ``guard`` holds once ``term`` is made true: its obligations fulfilled, its other leaves forced."""
-    if not any(isinstance(leaf, Fulfilled) and leaf.obligation in _read_twice(guard) for leaf in term):
+    twice = _read_twice(guard)  # once: the look-up hashes the whole guard, and a term has a leaf per condition
+    if not any(isinstance(leaf, Fulfilled) and leaf.obligation in twice for leaf in term):
         return evaluate(force(guard, term), context).holds  # fulfilling changes nothing else: force it
     others = frozenset(leaf for leaf in term if not isinstance(leaf, Fulfilled))
     return evaluate(force(guard, others), _Fulfilling(context, term)).holds
