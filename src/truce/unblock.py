@@ -316,10 +316,16 @@ def unblock(
     verdict = evaluate(guard, context)
     trigger, to_phase = name_move(routes, verdict)
     terms, complete = minimal_sets(verdict, context) if not verdict.holds else ([], True)
-    leaves = {leaf.guard: leaf for leaf in verdict.leaves()}
-    sets = tuple(
-        UnblockSet(tuple(describe_leaf(leaves[g], agreement, context) for g in sorted(term, key=lambda g: g.to_expr())))
-        for term in terms
-    )
+    # each condition described once, however many sets it is in (thousands of sets share a few dozen)
+    described = {leaf.guard: (leaf.guard.to_expr(), leaf) for leaf in verdict.leaves()}
+    blockers: dict[Guard, Blocker] = {}
+
+    def blocker(leaf: Guard) -> Blocker:
+        found = blockers.get(leaf)
+        if found is None:
+            found = blockers[leaf] = describe_leaf(described[leaf][1], agreement, context)
+        return found
+
+    sets = tuple(UnblockSet(tuple(blocker(g) for g in sorted(term, key=lambda g: described[g][0]))) for term in terms)
     held, expr = verdict.holds, guard.to_expr()
     return Unblock(trigger, phase, to_phase, context.as_of, sets, held, complete, expr, view=describe_view(view))
