@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 import warnings
 from typing import Any
 from unittest import mock
@@ -251,7 +253,7 @@ def test_a_log_read_a_part_at_a_time_gives_the_careful_readers_events_or_none(lo
 @given(st.one_of(logs(), long_logs()))
 def test_without_msgspec_the_careful_reader_reads_every_log(log):
     """Where msgspec has no wheel, every log goes the careful way, with the same outcome."""
-    with mock.patch("truce._fast_jsonl.msgspec", None):
+    with mock.patch("truce._fast_jsonl._msgspec", return_value=None):
         assert _fast_jsonl.read_jsonl(log[1], log[0], log[2]) is None
         assert outcome(*log) == carefully(*log)
 
@@ -287,3 +289,13 @@ def test_a_line_the_careful_reader_reports_is_left_to_it(line):
     )
     with pytest.raises(truce.LoadError):
         truce.load_events("log.jsonl", RIVERSIDE, text=line + "\n")
+
+
+def test_msgspec_is_imported_only_when_a_json_lines_log_is_read(tmp_path):
+    """The command line's start-up (a bundled agreement, its YAML log) does without it."""
+    code = "import sys, truce; truce.load('gaza-2025').blockers('phase_two'); print('msgspec' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    log = tmp_path / "x.jsonl"
+    log.write_text('{"date": "2025-04-02", "kind": "incident", "text": "x"}\n', encoding="utf-8")
+    code = f"import sys, truce; truce.load_events({str(log)!r}); print('msgspec' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "True\n"

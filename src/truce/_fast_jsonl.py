@@ -41,11 +41,20 @@ from truce.limits import MAX_NUMBER, Limits
 from truce.record import Names
 from truce.sources import Source
 
-try:  # decodes and type-checks a line in one C pass (docs/performance.md); the careful reader where it has no wheel
-    import msgspec
-    from msgspec.structs import astuple
-except ImportError:  # pragma: no cover - CPython has msgspec wheels for every platform truce is tested on
-    msgspec = None  # type: ignore[assignment]
+
+@functools.cache
+def _msgspec() -> Any:
+    """msgspec, which decodes and type-checks a line in one C pass (docs/performance.md), or
+    ``None`` where it has no wheel (every log then goes the careful way). Imported when a JSON
+    Lines log is first read: the command line, reading the bundled YAML logs, starts without it.
+    """
+    try:
+        import msgspec.json
+        import msgspec.structs
+    except ImportError:  # pragma: no cover - CPython has msgspec wheels for every platform truce is tested on
+        return None
+    return msgspec
+
 
 __all__ = ["LineNumbers", "read_jsonl"]
 
@@ -65,7 +74,7 @@ class _Refused(Exception):
 
 def read_jsonl(text: str | bytes, agreement: Agreement | None, limits: Limits) -> list[Event] | None:
     """Every event of a JSON Lines log, or ``None`` if any line needs the careful reader."""
-    if msgspec is None or len(text) > limits.max_log_bytes:
+    if len(text) > limits.max_log_bytes or _msgspec() is None:
         return None
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
@@ -131,7 +140,7 @@ class _Schema:
     """
 
     def __init__(self, names: tuple[frozenset[str], ...] | None, longest: int) -> None:
-        assert msgspec is not None
+        msgspec = _msgspec()
         types = _types(names, longest)
         #: the named fields whose values the type itself checks; the others are checked by is_id
         self.checked = frozenset(field for field in _NAMES if types[field] is not str)
@@ -156,6 +165,7 @@ class _Schema:
             self.kinds[struct] = kind
         self.decode = msgspec.json.Decoder(Union[tuple(self.kinds)]).decode  # noqa: UP007 - a runtime type
         self.failed = (msgspec.ValidationError, msgspec.DecodeError)
+        self.astuple = msgspec.structs.astuple
 
 
 _NUMBER: Any = Union[int, float]  # noqa: UP007 - a runtime type for msgspec: progress is a count
@@ -163,7 +173,7 @@ _NUMBER: Any = Union[int, float]  # noqa: UP007 - a runtime type for msgspec: pr
 
 def _types(names: tuple[frozenset[str], ...] | None, longest: int) -> dict[str, Any]:
     """Each key's type: an agreement's names as a ``Literal`` of them (interned), texts capped at ``longest``."""
-    text = Annotated[str, msgspec.Meta(max_length=longest)]
+    text = Annotated[str, _msgspec().Meta(max_length=longest)]
     scalar = Union[text, int, float, bool]  # noqa: UP007 - a runtime type for msgspec
     sets = dict(zip(_NAME_SETS.values(), names, strict=True)) if names is not None else {}
     return {
@@ -241,7 +251,9 @@ class _Reader:
     def _made(self, rows: list[Any]) -> list[Event]:
         """The events of some decoded lines, their values checked a column at a time."""
         count = len(rows)
-        columns: dict[str, Sequence[Any]] = dict(zip(_ORDER, zip(*map(astuple, rows), strict=True), strict=True))
+        columns: dict[str, Sequence[Any]] = dict(
+            zip(_ORDER, zip(*map(self.schema.astuple, rows), strict=True), strict=True)
+        )
         absent = {name: column.count(None) for name, column in columns.items()}
         given = {name for name, n in absent.items() if n < count}
         self.keys += count * (1 + len(columns)) - sum(absent.values())  # each line's kind, and the fields it gives
@@ -364,7 +376,8 @@ def _suspects(lines: list[str], rows: list[Any]) -> list[int]:
 def _keys(row: Any) -> int:
     """The keys a decoded line held with a value: its kind, each field given, and a citation's or
     attributes' keys."""
-    return 1 + sum(1 + (len(value) if type(value) is dict else 0) for value in astuple(row) if value is not None)
+    fields = _msgspec().structs.astuple(row)
+    return 1 + sum(1 + (len(value) if type(value) is dict else 0) for value in fields if value is not None)
 
 
 def _neither(
