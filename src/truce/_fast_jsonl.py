@@ -27,6 +27,7 @@ import json
 import math
 import operator
 import sys
+import typing
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from itertools import compress, repeat
 from typing import Annotated, Any, Literal, NoReturn, Union, overload
@@ -142,8 +143,8 @@ class _Schema:
     def __init__(self, names: tuple[frozenset[str], ...] | None, longest: int) -> None:
         msgspec = _msgspec()
         types = _types(names, longest)
-        #: the named fields whose values the type itself checks; the others are checked by is_id
-        self.checked = frozenset(field for field in _NAMES if types[field] is not str)
+        #: the named fields whose values the type itself checks (a Literal); the others are checked by is_id
+        self.checked = frozenset(field for field in _NAMES if typing.get_origin(types[field]) is Literal)
         self.kinds: dict[type, EventKind] = {}
         for kind, allowed in _ALLOWS.items():
             needed = {*_NEEDS[kind], "date"}
@@ -176,10 +177,12 @@ def _types(names: tuple[frozenset[str], ...] | None, longest: int) -> dict[str, 
     text = Annotated[str, _msgspec().Meta(max_length=longest)]
     scalar = Union[text, int, float, bool]  # noqa: UP007 - a runtime type for msgspec
     sets = dict(zip(_NAME_SETS.values(), names, strict=True)) if names is not None else {}
+    # every text the careful reader caps, a name or a date too (it strips a padded date); a name of the
+    # agreement's longer than the cap is left out of its Literal, so a line giving it goes the careful way
+    capped = {of: sorted(sys.intern(name) for name in sets.get(of, ()) if len(name) <= longest) for of in sets}
     return {
-        **{field: Literal[tuple(sorted(map(sys.intern, sets[of])))] if sets.get(of) else str
-           for field, of in _NAME_SETS.items()},
-        "date": str, "value": scalar, "due": str, "asserts": Literal[tuple(sorted(map(sys.intern, CLAIMABLE)))],
+        **{field: Literal[tuple(capped[of])] if capped.get(of) else text for field, of in _NAME_SETS.items()},
+        "date": text, "value": scalar, "due": text, "asserts": Literal[tuple(sorted(map(sys.intern, CLAIMABLE)))],
         "reported_by": text, "text": text, "source": Union[str, dict[str, Any]], "time": text,  # noqa: UP007
         "precision": Literal[tuple(p.value for p in Precision)], "external_id": text,
         "attributes": dict[str, scalar],
@@ -241,7 +244,7 @@ class _Reader:
         for start in range(0, len(lines), _CHUNK):
             try:
                 part = list(map(self.schema.decode, lines[start : start + _CHUNK]))
-            except self.schema.failed:
+            except (*self.schema.failed, RecursionError):  # deep nesting inside a citation or attributes
                 raise _Refused from None
             made += self._made(part)
             rows += part
