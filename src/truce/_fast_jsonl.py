@@ -240,15 +240,13 @@ class _Reader:
         if max(map(len, lines)) > self.longest:
             raise _Refused
         made: list[Event] = []
-        rows: list[Any] = []
         for start in range(0, len(lines), _CHUNK):
             try:
                 part = list(map(self.schema.decode, lines[start : start + _CHUNK]))
             except (*self.schema.failed, RecursionError):  # deep nesting inside a citation or attributes
                 raise _Refused from None
             made += self._made(part)
-            rows += part
-        self._no_key_twice(lines, rows, whole)
+        self._no_key_twice(lines, whole)
         return made
 
     def _made(self, rows: list[Any]) -> list[Event]:
@@ -302,7 +300,7 @@ class _Reader:
              columns["text"], source, columns["time"], precision or repeat(Precision.DAY), external),
         )  # fmt: skip
 
-    def _no_key_twice(self, lines: list[str], rows: list[Any], whole: str) -> None:
+    def _no_key_twice(self, lines: list[str], whole: str) -> None:
         """Refuse a key given twice (msgspec, as json, keeps the last without a word).
 
         Every key, nested or repeated, is followed by a colon, so a log with no more colons
@@ -318,7 +316,8 @@ class _Reader:
         if " :" in whole or "\t:" in whole:
             suspects: Iterable[int] = range(count)
         else:
-            suspects = () if whole.count('":') == keys else _suspects(lines, rows)
+            # the lines decoded again (they all decoded once): a log keeps no row of each line meanwhile
+            suspects = () if whole.count('":') == keys else _suspects(lines, map(self.schema.decode, lines))
         try:
             for n in suspects:
                 self.strict(lines[n])
@@ -370,7 +369,7 @@ class _Reader:
 _CHUNK = 4096
 
 
-def _suspects(lines: list[str], rows: list[Any]) -> list[int]:
+def _suspects(lines: list[str], rows: Iterable[Any]) -> list[int]:
     """The lines whose ``":`` outnumber the keys decoded from them (a key given twice, a nested
     mapping, ``":`` in a text): only these need the hook that sees every key."""
     return [n for n, (line, row) in enumerate(zip(lines, rows, strict=True)) if line.count('":') != _keys(row)]
