@@ -343,11 +343,16 @@ class _Reader:
         """A citation (``key``, ``key#locator`` or a mapping, as :class:`~truce.EventLog` writes it),
         resolved by the careful reader's own function once per distinct citation in the log."""
         if type(citation) is dict:
-            # by type too: 1, 1.0 and true are equal keys but not equal citations; a float by its
-            # text, as the citation writes it (0.0 and -0.0 are equal keys but not equal titles)
-            key: object = tuple(
-                (name, type(value), repr(value) if type(value) is float else value) for name, value in citation.items()
-            )
+            if all(map(str.__instancecheck__, citation.values())):  # the usual citation: texts, compared exactly
+                key: object = tuple(citation.items())
+            else:
+                # by type too: 1, 1.0 and true are equal keys but not equal citations; a float by its
+                # text, as the citation writes it (0.0 and -0.0 are equal keys but not equal titles);
+                # triples, never equal to the pairs above
+                key = tuple(
+                    (name, type(value), repr(value) if type(value) is float else value)
+                    for name, value in citation.items()
+                )
         elif type(citation) is str:
             key = citation
         else:
