@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterator
+import operator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -31,8 +32,10 @@ from truce.guards import (
     GuardContext,
     Not,
     StatusIs,
+    Truth,
     Verdict,
     evaluate,
+    truth,
     walk,
 )
 from truce.html import lines_html
@@ -72,24 +75,28 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
             terms: list[Term] = [frozenset()]
             for child in node.children:
                 options = expand(child)
+                # sets of leaves the other side never names combine into sets none of which holds
+                # another (a1|b1 <= a2|b2 needs a1 <= a2 and b1 <= b2): nothing to minimise
+                apart = frozenset().union(*terms).isdisjoint(frozenset().union(*options))
                 if len(terms) * len(options) > MAX_TERMS:  # stop before the work, not after it
                     complete = False
                     products = itertools.islice((a | b for a in terms for b in options), MAX_TERMS)
-                    terms = _minimise(list(products))
+                    terms = _minimise(list(products), apart=apart)
                 else:
-                    terms = _minimise([a | b for a in terms for b in options])
+                    terms = _minimise([a | b for a in terms for b in options], apart=apart)
             return terms
         if isinstance(node.guard, Const):
             return []  # ``false`` cannot be made true by anyone
         return [frozenset({node.guard})]
 
     terms = [t for t in expand(verdict) if not any(isinstance(g, Not) and g.child in t for g in t)]
-    possible: dict[frozenset[Guard], bool] = {}
+    possible: dict[Any, bool] = {}  # by a set of leaves that share subjects, or by a leaf alone
     terms = [t for t in terms if _jointly_possible(t, possible)]
-    if context is not None:
+    if context is not None and not _forcing_suffices(verdict.guard):
         grown: list[Term] = []
-        for term in terms:
-            found, whole = _grow(verdict.guard, term, context, _REGROW, possible)
+        search = _Search(possible, sum(1 for _ in walk(verdict.guard)), CHECK_BUDGET)
+        for term in terms:  # smallest first: a search out of budget drops the largest
+            found, whole = _grow(verdict.guard, term, context, _REGROW, search)
             grown += found
             complete = complete and whole
         terms = _minimise(grown)
@@ -100,38 +107,80 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
 _REGROW = 3
 
 
-def _grow(
-    guard: Guard, term: Term, context: GuardContext, rounds: int, possible: dict[frozenset[Guard], bool]
-) -> tuple[list[Term], bool]:
+#: Guard nodes the checks of one search may visit (a set's check walks the guard once, a growth
+#: a few times): about a third of a second. Past it the search keeps what it has found, says it is
+#: incomplete, and checks no more sets (the largest, since sets are checked smallest first).
+CHECK_BUDGET = 200_000
+
+
+@attrs.define
+class _Search:
+    """What one search's checks share: the sets found possible, each obligation's fulfilled
+    state (made once), and the budget of guard nodes left to visit."""
+
+    possible: dict[Any, bool]
+    size: int  # the guard's nodes: what one check visits
+    left: int  # the nodes the checks may still visit
+    fulfilled: dict[str, ObligationState] = attrs.field(factory=dict)
+
+    def spend(self) -> bool:
+        """Take one check's visits from the budget; ``False`` once it is spent."""
+        self.left -= self.size
+        return self.left >= 0
+
+
+def _grow(guard: Guard, term: Term, context: GuardContext, rounds: int, search: _Search) -> tuple[list[Term], bool]:
     """``term`` if it opens ``guard``; else ``term`` grown by what then blocks; and whether complete.
 
     Fulfilling an obligation can turn a leaf that held false (``status(x) == active``), so a
     set read off today's verdict may fall short; what blocks once it is made true is expanded
-    in turn, a few rounds at most (beyond them the answer says it is incomplete).
+    in turn, a few rounds at most (beyond them, or past the search's budget, the answer says
+    it is incomplete).
     """
-    if rounds < _REGROW and not _jointly_possible(term, possible):  # a grown set: checked afresh
+    if rounds < _REGROW and not _jointly_possible(term, search.possible):  # a grown set: checked afresh
         return [], True
-    if _suffices(guard, term, context):
+    if not search.spend():
+        return [], False
+    if _suffices(guard, term, context, search.fulfilled):
         return [term], True
-    if rounds == 0:
+    if rounds == 0 or not search.spend():
         return [], False
     others = frozenset(leaf for leaf in term if not isinstance(leaf, Fulfilled))
-    after, whole = minimal_sets(evaluate(force(guard, others), _Fulfilling(context, term)))
+    after, whole = minimal_sets(evaluate(force(guard, others), _Fulfilling(context, term, search.fulfilled)))
     found: list[Term] = []
     for extra in after:
-        more, done = _grow(guard, term | extra, context, rounds - 1, possible)
+        more, done = _grow(guard, term | extra, context, rounds - 1, search)
         found += more
         whole = whole and done
     return found, whole
 
 
-def _jointly_possible(term: Term, known: dict[frozenset[Guard], bool]) -> bool:
+def _forcing_suffices(guard: Guard) -> bool:
+    """Whether every set read off ``guard``'s verdict opens it, with no need to check each.
+
+    So in a guard of and/or alone (no ``not``) where no obligation is read twice: making a
+    set's leaves true (fulfilling an obligation turns only the one leaf that reads it)
+    leaves every other leaf as it was, and an and/or of what held and what was made true
+    holds. Otherwise each set is checked (:func:`_suffices`) and grown if it falls short.
+    """
+    return not _read_twice(guard) and not any(isinstance(node, Not) for node in walk(guard))
+
+
+@functools.lru_cache(maxsize=4096)
+def _subjects(leaf: Guard) -> frozenset[tuple[str, object]]:
+    return subjects(leaf)
+
+
+def _jointly_possible(term: Term, known: dict[Any, bool]) -> bool:
     """Whether some state makes every leaf of ``term`` hold at once.
 
     Leaves that read different subjects are independent, so only the groups that share
     one are searched together (each group once per call of :func:`minimal_sets`); a
     search that runs out of budget keeps the set (it is then re-checked, not dropped).
     """
+    read = [_subjects(leaf) for leaf in term]
+    if sum(map(len, read)) == len(frozenset().union(*read)):  # the usual set: no two leaves read one subject
+        return all(_possible_alone(leaf, known) for leaf in term)
     groups: list[tuple[set[tuple[str, object]], list[Guard]]] = []
     for leaf in term:
         found, leaves = set(subjects(leaf)), [leaf]
@@ -140,35 +189,78 @@ def _jointly_possible(term: Term, known: dict[frozenset[Guard], bool]) -> bool:
             found |= group[0]
             leaves += group[1]
         groups.append((found, leaves))
-    for _, leaves in groups:
-        key = frozenset(leaves)
-        if key not in known:
-            ordered = tuple(sorted(leaves, key=lambda g: g.to_expr()))
-            known[key] = satisfiable(ordered[0] if len(ordered) == 1 else AllOf(ordered), budget=10_000) is not False
-        if not known[key]:
-            return False
-    return True
+    return all(_possible(leaves, known) for _, leaves in groups)
 
 
-def _minimise(terms: list[Term]) -> list[Term]:
-    """Drop duplicates and every set that contains a smaller one."""
+def _possible_alone(leaf: Guard, known: dict[Any, bool]) -> bool:
+    """:func:`_possible` of one leaf, kept under the leaf itself (no set made to look it up)."""
+    found = known.get(leaf)
+    if found is None:
+        found = known[leaf] = _possible((leaf,), known)
+    return found
+
+
+def _possible(leaves: Sequence[Guard], known: dict[Any, bool]) -> bool:
+    """Whether ``leaves``, which share subjects, can hold together (searched once per group)."""
+    key = frozenset(leaves)
+    if key not in known:
+        ordered = tuple(sorted(leaves, key=lambda g: g.to_expr()))
+        known[key] = satisfiable(ordered[0] if len(ordered) == 1 else AllOf(ordered), budget=10_000) is not False
+    return known[key]
+
+
+def _minimise(terms: list[Term], *, apart: bool = False) -> list[Term]:
+    """Drop duplicates and every set that contains a smaller one, smallest first; ``apart``: the
+    caller knows no set holds another (each set's comparisons, quadratic in the sets, skipped).
+
+    Each set is a bit mask of its leaves, so whether a kept smaller set lies within it is one
+    C-level pass of ``&`` over the smaller sets' masks (thousands of sets: a few ms, where
+    comparing the sets themselves took seconds).
+    """
+    unique = sorted(set(terms), key=len)
+    if apart:
+        return unique
+    bits: dict[Guard, int] = {}
     kept: list[Term] = []
-    by_size: dict[int, list[Term]] = {}
-    for term in sorted(set(terms), key=len):
-        # only a strictly smaller set can absorb this one, so same-size sets are never compared
-        if not any(smaller <= term for size, group in by_size.items() if size < len(term) for smaller in group):
+    smaller: list[int] = []  # the masks of kept sets smaller than the one at hand
+    same: list[int] = []  # the masks of kept sets of its size (never compared: only a smaller set absorbs one)
+    size = -1
+    for term in unique:
+        if len(term) != size:
+            smaller += same
+            same, size = [], len(term)
+        mask = 0
+        for leaf in term:
+            mask |= bits.setdefault(leaf, 1 << len(bits))
+        if 0 not in map(operator.and_, smaller, itertools.repeat(~mask)):  # s & ~t == 0: s lies within t
             kept.append(term)
-            by_size.setdefault(len(term), []).append(term)
+            same.append(mask)
     return kept
 
 
-def _suffices(guard: Guard, term: Term, context: GuardContext) -> bool:
+def _suffices(guard: Guard, term: Term, context: GuardContext, fulfilled: dict[str, ObligationState]) -> bool:
     """Whether ``guard`` holds once ``term`` is made true: its obligations fulfilled, its other leaves forced."""
     twice = _read_twice(guard)  # once: the look-up hashes the whole guard, and a term has a leaf per condition
+    # the truth alone (no explanation is read): a few times cheaper than evaluating the verdict
     if not any(isinstance(leaf, Fulfilled) and leaf.obligation in twice for leaf in term):
-        return evaluate(force(guard, term), context).holds  # fulfilling changes nothing else: force it
+        return _forced_truth(guard, term, context) is Truth.TRUE  # fulfilling changes nothing else: force it
     others = frozenset(leaf for leaf in term if not isinstance(leaf, Fulfilled))
-    return evaluate(force(guard, others), _Fulfilling(context, term)).holds
+    return _forced_truth(guard, others, _Fulfilling(context, term, fulfilled)) is Truth.TRUE
+
+
+def _forced_truth(guard: Guard, forced: frozenset[Guard], context: GuardContext) -> Truth:
+    """``truth(force(guard, forced), context)``, without building the forced guard."""
+    if isinstance(guard, AllOf | AnyOf):  # never a set's leaf: not looked up (that hashes its whole subtree)
+        found = Truth.TRUE if isinstance(guard, AllOf) else Truth.FALSE
+        for child in guard.children:
+            part = _forced_truth(child, forced, context)
+            found = (found & part) if isinstance(guard, AllOf) else (found | part)
+        return found
+    if guard in forced:
+        return Truth.TRUE
+    if isinstance(guard, Not):
+        return ~_forced_truth(guard.child, forced, context)
+    return truth(guard, context)
 
 
 @functools.lru_cache(maxsize=256)
@@ -186,16 +278,22 @@ class _Fulfilling:
     obligations as fulfilled, and every other leaf of the set as forced.
     """
 
-    def __init__(self, context: GuardContext, term: Term) -> None:
+    def __init__(self, context: GuardContext, term: Term, made: dict[str, ObligationState]) -> None:
         self._context = context
         self._fulfilled = {leaf.obligation for leaf in term if isinstance(leaf, Fulfilled)}
+        self._made = made  # each obligation's fulfilled state, made once for every set of one search
         self.as_of = context.as_of
 
     def obligation_state(self, obligation: str) -> ObligationState:
         state = self._context.obligation_state(obligation)
         if obligation not in self._fulfilled or state.satisfied:
             return state
-        return attrs.evolve(state, base=ObligationStatus.FULFILLED, since=self.as_of, claims=(), evidence=None)
+        made = self._made.get(obligation)
+        if made is None:
+            made = self._made[obligation] = attrs.evolve(
+                state, base=ObligationStatus.FULFILLED, since=self.as_of, claims=(), evidence=None
+            )
+        return made
 
     def fact_value(self, name: str) -> FactValue | None:
         return self._context.fact_value(name)
@@ -206,10 +304,10 @@ class _Fulfilling:
 
 def force(guard: Guard, true_leaves: frozenset[Guard]) -> Guard:
     """``guard`` with the given leaves replaced by ``true`` (to re-check a set's sufficiency)."""
+    if isinstance(guard, AllOf | AnyOf):  # never a set's leaf: not looked up (that hashes its whole subtree)
+        return type(guard)(tuple(force(child, true_leaves) for child in guard.children))
     if guard in true_leaves:
         return Const(True)
-    if isinstance(guard, AllOf | AnyOf):
-        return type(guard)(tuple(force(child, true_leaves) for child in guard.children))
     if isinstance(guard, Not):
         return Not(force(guard.child, true_leaves))
     return guard
