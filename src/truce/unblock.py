@@ -10,6 +10,7 @@ is then False).
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import itertools
@@ -69,7 +70,8 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
             united = [t for child in node.children for t in expand(child)]
             if len(united) > MAX_TERMS:
                 complete = False
-                united = united[:MAX_TERMS]
+                # the smallest kept: a set cut would otherwise leave sets that hold it (kept as minimal)
+                united = sorted(united, key=len)[:MAX_TERMS]
             return _minimise(united)
         if isinstance(node.guard, AllOf):
             terms: list[Term] = [frozenset()]
@@ -95,11 +97,19 @@ def minimal_sets(verdict: Verdict, context: GuardContext | None = None) -> tuple
     if context is not None and not _forcing_suffices(verdict.guard):
         grown: list[Term] = []
         search = _Search(possible, sum(1 for _ in walk(verdict.guard)), CHECK_BUDGET)
-        for term in terms:  # smallest first: a search out of budget drops the largest
+        for n, term in enumerate(terms):  # smallest first: a search out of budget drops the largest
             found, whole = _grow(verdict.guard, term, context, _REGROW, search)
+            if search.left < 0:
+                # out of budget: a set not reached (this one's other branches too) might open the guard
+                # with fewer leaves than a set found; keep only the found sets none of them lies within
+                grown = _none_within(grown + found, terms[n:])
+                complete = False
+                break
             grown += found
             complete = complete and whole
-        terms = _minimise(grown)
+        shrunk = [_shrunk(verdict.guard, term, context, search) for term in grown]
+        complete = complete and None not in shrunk
+        terms = _minimise([term for term in shrunk if term is not None])
     return sorted(terms, key=lambda t: (len(t), sorted(g.to_expr() for g in t))), complete
 
 
@@ -108,9 +118,10 @@ _REGROW = 3
 
 
 #: Guard nodes the checks of one search may visit (a set's check walks the guard once, a growth
-#: a few times): about a third of a second. Past it the search keeps what it has found, says it is
-#: incomplete, and checks no more sets (the largest, since sets are checked smallest first).
-CHECK_BUDGET = 200_000
+#: a few times): with the growing they lead to, under half a second. Past it the search keeps what
+#: no set it did not reach could undercut, says it is incomplete, and checks no more sets (the
+#: largest, since sets are checked smallest first).
+CHECK_BUDGET = 100_000
 
 
 @attrs.define
@@ -153,6 +164,49 @@ def _grow(guard: Guard, term: Term, context: GuardContext, rounds: int, search: 
         found += more
         whole = whole and done
     return found, whole
+
+
+def _none_within(found: list[Term], unreached: list[Term]) -> list[Term]:
+    """The sets of ``found`` that no set of ``unreached`` lies strictly within (bit masks, as in
+    :func:`_minimise`)."""
+    bits: dict[Guard, int] = {}
+
+    def mask(term: Term) -> int:
+        value = 0
+        for leaf in term:
+            value |= bits.setdefault(leaf, 1 << len(bits))
+        return value
+
+    within = [mask(t) for t in unreached]  # distinct sets: distinct masks
+    exact = set(within)
+    kept = []
+    for term in found:
+        have = mask(term)
+        # the unreached sets within it (m & ~have == 0), less the one equal to it if there is one
+        if list(map(operator.and_, within, itertools.repeat(~have))).count(0) == (have in exact):
+            kept.append(term)
+    return kept
+
+
+def _shrunk(guard: Guard, term: Term, context: GuardContext, search: _Search) -> Term | None:
+    """``term`` without the leaves it opens ``guard`` without, or ``None`` if the budget ran out first.
+
+    Fulfilling one of a set's obligations can make another of its leaves true as well
+    (``status(x) != active`` once ``x`` is fulfilled), and forcing one can make another
+    true (``not not s`` once ``s`` is): such a leaf, one that reads what another leaf of
+    the set reads (or a ``not``), is dropped if the set opens the guard without it.
+    """
+    read = collections.Counter(itertools.chain.from_iterable(map(_subjects, term)))
+    shared = {subject for subject, times in read.items() if times > 1}
+    for leaf in sorted(term, key=lambda g: g.to_expr()):
+        if not isinstance(leaf, Not) and shared.isdisjoint(_subjects(leaf)):
+            continue  # nothing else in the set reads what it reads: making them true cannot make it so
+        rest = term - {leaf}
+        if not search.spend():
+            return None
+        if _suffices(guard, rest, context, search.fulfilled):
+            term = rest
+    return term
 
 
 def _forcing_suffices(guard: Guard) -> bool:
@@ -378,11 +432,13 @@ class Unblock:
         if self.open:
             return f"{head}: already open{view}"
         if not self.sets:
+            if not self.complete:
+                return f"{head}: no way to open it found before the search's limits{view}"
             return f"{head}: nothing would open it{view}"
         lines = [f"{head}: {len(self.sets)} minimal way{'s' if len(self.sets) != 1 else ''} to open it{view}"]
         lines += [f"  {n}. {s.describe()}" for n, s in enumerate(self.sets, start=1)]
         if not self.complete:
-            lines.append(f"  (cut short at {MAX_TERMS} sets)")
+            lines.append("  (cut short at the search's limits: there may be other ways)")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
