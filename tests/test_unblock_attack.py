@@ -11,6 +11,7 @@ from truce.status import ObligationStatus
 from truce.unblock import minimal_sets
 
 from .test_soundness import ANCHORS, FACTS, OBLIGATIONS, Concrete, _opens
+from .test_unblock_search import one_move
 
 ALL_ACTIVE = Concrete(
     dt.date(2025, 6, 1),
@@ -54,12 +55,7 @@ def _padded(pairs: int, pad: int) -> truce.Agreement:
         f" and (status(p) == active or (fulfilled(q1) and fulfilled(q2))) and {ands} and {held}"
     )
     names = ["p", "q1", "q2", *(f"a{i}" for i in range(pairs)), *(f"b{i}" for i in range(pairs))]
-    return truce.Agreement(
-        id="b", title="b", in_force="2025-01-01", parties=[truce.Party("a", "A")],
-        obligations=[truce.Obligation(o, "a", o, truce.Source("s")) for o in names],
-        phases=[truce.Phase("one"), truce.Phase("two")], initial="one", terminal=["two"],
-        transitions=[truce.Transition("go", ["one"], "two", parse_guard(guard))],
-    )  # fmt: skip
+    return one_move(guard, names)
 
 
 def test_a_search_out_of_budget_at_the_default_budget_returns_only_minimal_sets():

@@ -57,16 +57,22 @@ def test_sets_read_off_an_and_or_guard_need_no_check(guard, state):
         assert minimal_sets(verdict, state) == fast
 
 
+def one_move(guard: str, obligations: list[str], facts: tuple[str, ...] = ()) -> truce.Agreement:
+    """An agreement of two phases and one move between them, guarded by ``guard``."""
+    return truce.Agreement(
+        id="move", title="move", in_force="2025-01-01", parties=[truce.Party("p", "P")],
+        obligations=[truce.Obligation(o, "p", o, truce.Source("s")) for o in obligations],
+        facts=[truce.FactDef(f, f) for f in facts], phases=[truce.Phase("one"), truce.Phase("two")],
+        initial="one", terminal=["two"],
+        transitions=[truce.Transition("go", ["one"], "two", truce.parse_guard(guard))],
+    )  # fmt: skip
+
+
 def _twice(pairs: int) -> truce.Agreement:
     """An and of or-pairs, one obligation also read by a status leaf: every set needs checking."""
     guard = " and ".join(f"(fulfilled(o{2 * n}) or fulfilled(o{2 * n + 1}))" for n in range(pairs))
     guard += f" and (status(o0) == active or fulfilled(o{2 * pairs}))"
-    return truce.Agreement(
-        id="twice", title="twice", in_force="2025-01-01", parties=[truce.Party("a", "A")],
-        obligations=[truce.Obligation(f"o{n}", "a", "x", truce.Source("s")) for n in range(2 * pairs + 1)],
-        phases=[truce.Phase("one"), truce.Phase("two")], initial="one", terminal=["two"],
-        transitions=[truce.Transition("go", ["one"], "two", truce.parse_guard(guard))],
-    )  # fmt: skip
+    return one_move(guard, [f"o{n}" for n in range(2 * pairs + 1)])
 
 
 def test_a_search_past_its_budget_says_so_and_keeps_only_sets_that_open():
@@ -93,13 +99,7 @@ def unblock_size(agreement: truce.Agreement) -> int:
 def test_an_and_whose_parts_share_a_leaf_is_still_minimised():
     """``(x or b) and (x or c)``: {x} and {b, c}; the products {x, b} and {x, c} hold {x} and go.
     With x a fact's leaf, no obligation is read twice, so no later check would drop them."""
-    agreement = truce.Agreement(
-        id="shared", title="shared", in_force="2025-01-01", parties=[truce.Party("p", "P")],
-        obligations=[truce.Obligation(o, "p", o, truce.Source("s")) for o in ("b", "c")],
-        facts=[truce.FactDef("f", "f")], phases=[truce.Phase("one"), truce.Phase("two")], initial="one",
-        terminal=["two"], transitions=[truce.Transition("go", ["one"], "two", truce.parse_guard(
-            "(fact(f) >= 3 or fulfilled(b)) and (fact(f) >= 3 or fulfilled(c))"))],
-    )  # fmt: skip
+    agreement = one_move("(fact(f) >= 3 or fulfilled(b)) and (fact(f) >= 3 or fulfilled(c))", ["b", "c"], ("f",))
     sets = truce.Ceasefire(agreement).unblock("two").sets
     assert [len(s) for s in sets] == [1, 2]
     assert [c.fact for c in sets[0]] == ["f"]
