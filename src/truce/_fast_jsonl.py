@@ -78,8 +78,7 @@ def read_jsonl(text: str | bytes, agreement: Agreement | None, limits: Limits) -
     if len(text) > limits.max_log_bytes or _msgspec() is None:
         return None
     try:
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        whole = data.removeprefix(_BOM).decode("utf-8")
+        whole = _decoded(text)
     except UnicodeError:
         return None
     # Lone ``\r`` line ends, escaped surrogates and counts near the limit are rare: careful reader.
@@ -96,6 +95,12 @@ def read_jsonl(text: str | bytes, agreement: Agreement | None, limits: Limits) -
         return None
 
 
+def _decoded(text: str | bytes) -> str:
+    """The log as text, as the careful reader takes it: UTF-8 (a text is checked to be), no byte order mark."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return data.removeprefix(_BOM).decode("utf-8")
+
+
 class LineNumbers(Sequence[int | None]):
     """The line each event of a log :func:`read_jsonl` took starts on (its non-blank lines),
     found when first asked: only a refusal, reported at its line, needs them."""
@@ -106,9 +111,8 @@ class LineNumbers(Sequence[int | None]):
 
     def _found(self) -> list[int | None]:
         if self._text is not None:
-            data = self._text.encode("utf-8") if isinstance(self._text, str) else self._text
-            whole = data.removeprefix(_BOM).decode("utf-8")
-            self._numbers = [number for number, line in enumerate(whole.split("\n"), 1) if line.strip(_BLANK)]
+            lines = _decoded(self._text).split("\n")
+            self._numbers = [number for number, line in enumerate(lines, 1) if line.strip(_BLANK)]
             self._text = None
         return self._numbers
 

@@ -4,8 +4,9 @@ The guard's verdict tree is read as a monotone formula over its unmet leaves (a 
 whose inner condition holds is itself a leaf): ``all`` multiplies out, ``any`` unites,
 and supersets are dropped. What remains are exactly the minimal sets, found without
 trying subsets one by one, so the answer is exact for guards of 30 leaves and more;
-only a guard whose expansion exceeds ``MAX_TERMS`` sets is cut short (``complete``
-is then False).
+only a guard whose expansion exceeds ``MAX_TERMS`` sets, or whose sets need re-checking
+past ``CHECK_BUDGET`` (see :func:`minimal_sets`), is cut short (``complete`` is then
+False).
 """
 
 from __future__ import annotations
@@ -170,13 +171,7 @@ def _none_within(found: list[Term], unreached: list[Term]) -> list[Term]:
     """The sets of ``found`` that no set of ``unreached`` lies strictly within (bit masks, as in
     :func:`_minimise`)."""
     bits: dict[Guard, int] = {}
-
-    def mask(term: Term) -> int:
-        value = 0
-        for leaf in term:
-            value |= bits.setdefault(leaf, 1 << len(bits))
-        return value
-
+    mask = functools.partial(_mask, bits=bits)
     within = [mask(t) for t in unreached]  # distinct sets: distinct masks
     exact = set(within)
     kept = []
@@ -236,8 +231,8 @@ def _jointly_possible(term: Term, known: dict[Any, bool]) -> bool:
     if sum(map(len, read)) == len(frozenset().union(*read)):  # the usual set: no two leaves read one subject
         return all(_possible_alone(leaf, known) for leaf in term)
     groups: list[tuple[set[tuple[str, object]], list[Guard]]] = []
-    for leaf in term:
-        found, leaves = set(subjects(leaf)), [leaf]
+    for leaf, subjects_read in zip(term, read, strict=True):
+        found, leaves = set(subjects_read), [leaf]
         for group in [g for g in groups if g[0] & found]:
             groups.remove(group)
             found |= group[0]
@@ -283,13 +278,20 @@ def _minimise(terms: list[Term], *, apart: bool = False) -> list[Term]:
         if len(term) != size:
             smaller += same
             same, size = [], len(term)
-        mask = 0
-        for leaf in term:
-            mask |= bits.setdefault(leaf, 1 << len(bits))
+        mask = _mask(term, bits)
         if 0 not in map(operator.and_, smaller, itertools.repeat(~mask)):  # s & ~t == 0: s lies within t
             kept.append(term)
             same.append(mask)
     return kept
+
+
+def _mask(term: Term, bits: dict[Guard, int]) -> int:
+    """``term`` as a bit mask, a bit per leaf (``bits`` gives each leaf met its bit): ``s & ~t == 0``
+    says that ``s`` lies within ``t``."""
+    value = 0
+    for leaf in term:
+        value |= bits.setdefault(leaf, 1 << len(bits))
+    return value
 
 
 def _suffices(guard: Guard, term: Term, context: GuardContext, fulfilled: dict[str, ObligationState]) -> bool:
@@ -471,15 +473,9 @@ def unblock(
     trigger, to_phase = name_move(routes, verdict)
     terms, complete = minimal_sets(verdict, context) if not verdict.holds else ([], True)
     # each condition described once, however many sets it is in (thousands of sets share a few dozen)
-    described = {leaf.guard: (leaf.guard.to_expr(), leaf) for leaf in verdict.leaves()}
-    blockers: dict[Guard, Blocker] = {}
-
-    def blocker(leaf: Guard) -> Blocker:
-        found = blockers.get(leaf)
-        if found is None:
-            found = blockers[leaf] = describe_leaf(described[leaf][1], agreement, context)
-        return found
-
-    sets = tuple(UnblockSet(tuple(blocker(g) for g in sorted(term, key=lambda g: described[g][0]))) for term in terms)
+    used = frozenset().union(*terms)
+    blockers = {leaf.guard: describe_leaf(leaf, agreement, context) for leaf in verdict.leaves() if leaf.guard in used}
+    exprs = {leaf: leaf.to_expr() for leaf in used}
+    sets = tuple(UnblockSet(tuple(blockers[g] for g in sorted(term, key=exprs.__getitem__))) for term in terms)
     held, expr = verdict.holds, guard.to_expr()
     return Unblock(trigger, phase, to_phase, context.as_of, sets, held, complete, expr, view=describe_view(view))
